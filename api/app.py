@@ -1,0 +1,134 @@
+"""The Litestar application: `create_app(settings, urls)`, and the ASGI stack production runs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import redis.asyncio as aioredis
+from litestar import Litestar, Router
+from litestar.datastructures import CacheControlHeader, MutableScopeHeaders, State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, RapidocRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.types import ASGIApp, Message, Scope
+from saq.queue.redis import RedisQueue
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from api.idempotency import IdempotencyStore
+from api.limits import decision_headers
+from api.problems import EXCEPTION_HANDLERS
+from api.request_log import RequestLogMiddleware
+from api.routes.health import healthz, readyz
+from api.routes.invites import InviteController
+from api.routes.parse import parse
+from api.routes.rsvps import rsvp
+from api.state import Services
+from tablefor.db.pool import create_pool
+from tablefor.ratelimit import RateLimiter
+from tablefor.services import ServiceUrls
+from tablefor.settings import Settings
+
+_STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        pool = create_pool(settings.database, urls.database)
+        # wait=False: start even while PostgreSQL is down; requests answer 503 meanwhile.
+        await pool.open(wait=False)
+        client = redis_client(urls.redis)
+        queue = RedisQueue(client, name=settings.redis.queue_name)
+        await queue.connect()
+        app.state.services = Services(
+            settings=settings,
+            pool=pool,
+            redis=client,
+            queue=queue,
+            limiter=RateLimiter(client, prefix=f"{settings.redis.key_prefix}:rl"),
+            idempotency=IdempotencyStore(
+                client,
+                ttl=settings.api.idempotency_ttl,
+                prefix=f"{settings.redis.key_prefix}:idem",
+            ),
+        )
+        try:
+            yield
+        finally:
+            await pool.close()
+            await client.aclose()
+
+    api = Router(
+        "/api",
+        route_handlers=[
+            parse,
+            InviteController,
+            rsvp,
+            healthz,
+            readyz,
+            create_static_files_router(
+                "/schema/assets",
+                directories=[_STATIC],
+                cache_control=CacheControlHeader(max_age=86_400, public=True),
+                include_in_schema=False,
+            ),
+        ],
+    )
+    return Litestar(
+        route_handlers=[api],
+        lifespan=[lifespan],
+        dependencies={"services": Provide(_services, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_send=[_rate_limit_headers],
+        openapi_config=OpenAPIConfig(
+            title="Tablefor API",
+            version="1.0.0",
+            description="Create invites from restaurant bookings; answer them.",
+            path="/api/schema",
+            render_plugins=[
+                RapidocRenderPlugin(js_url="/api/schema/assets/rapidoc-min.js"),
+                JsonRenderPlugin(),
+            ],
+        ),
+        request_max_body_size=settings.api.max_body_bytes,
+        debug=False,
+    )
+
+
+def create_asgi_app(settings: Settings, urls: ServiceUrls) -> ASGIApp:
+    return wrap_for_server(create_app(settings, urls), settings)
+
+
+def wrap_for_server(app: Litestar, settings: Settings) -> ASGIApp:
+    """What the server runs: request logs outermost (they see 404s too), then proxy headers.
+
+    X-Forwarded-For is believed only from TABLEFOR_TRUSTED_PROXIES (the edge), so per-IP rate
+    limits count the real client and a client cannot pick its own address.
+    """
+    trusted = [str(network) for network in settings.api.trusted_proxies]
+    proxied = ProxyHeadersMiddleware(app, trusted_hosts=trusted)  # type: ignore[arg-type]
+    return RequestLogMiddleware(proxied)  # type: ignore[arg-type]
+
+
+def redis_client(url: str) -> aioredis.Redis:
+    # Short timeouts: with Redis down a request must fail (or fall back) promptly, not hang.
+    return aioredis.Redis.from_url(
+        url, socket_connect_timeout=0.5, socket_timeout=1.0, health_check_interval=15
+    )
+
+
+def _services(state: State) -> Services:
+    services: Services = state.services
+    return services
+
+
+async def _rate_limit_headers(message: Message, scope: Scope) -> None:
+    if message["type"] == "http.response.start":
+        headers = decision_headers(scope.get("state", {}))  # type: ignore[arg-type]
+        mutable = MutableScopeHeaders.from_message(message)
+        if headers and "ratelimit-limit" not in mutable:  # a 429 carries its own
+            for name, value in headers.items():
+                mutable.add(name, value)

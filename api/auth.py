@@ -1,0 +1,44 @@
+"""Who is calling: creators authenticate with bearer API tokens (the one seam for auth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+
+from api.state import Services
+from tablefor.db import creators
+from tablefor.db.pool import connection
+from tablefor.errors import Unauthorized
+from tablefor.secrets import TOKEN_PREFIX, digest
+
+_HINT = "send `Authorization: Bearer <token>`; an operator creates one with `tablefor creators add`"
+
+
+def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(f"unsupported Authorization header; {_HINT}")
+    return token.strip()
+
+
+async def authenticate(request: Request[Any, Any, Any], services: Services) -> int:
+    """The creator's id; raises Unauthorized for a missing, malformed or revoked token."""
+    token = bearer_token(request)
+    if token is None:
+        raise Unauthorized(f"this needs a creator token; {_HINT}")
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        raise Unauthorized("that is not a Tablefor API token")
+    async with connection(services.pool) as conn:
+        creator_id = await creators.creator_for_token(conn, token_hash=digest(token))
+    if creator_id is None:
+        raise Unauthorized("unknown or revoked token")
+    return creator_id
+
+
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    """The caller's address; X-Forwarded-For was already resolved against the trusted proxies."""
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,120 @@
+"""POST /api/invites/{slug}/rsvp: JSON from the page's script, or a plain HTML form post.
+
+A form post is a person with JavaScript off: every outcome is a 303 back to the page, with a
+fragment the page's CSS shows a message for (`#rsvp-thanks`, `#rsvp-error-closed`, ...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+import msgspec
+from litestar import Request, Response, post
+from litestar.datastructures import Cookie
+from litestar.openapi.spec import OpenAPIMediaType
+from litestar.openapi.spec import Operation, RequestBody
+from litestar.params import Parameter
+
+from api import rsvp_actions
+from api.limits import limit_ip
+from api.openapi import schema_of
+from api.schemas import RsvpIn, RsvpOut
+from api.state import ServicesDep
+from tablefor.errors import InvalidInput, NotFound, RateLimited, TableforError, Unavailable
+
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+KEY_COOKIE = "tf_pk"
+Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+@dataclass
+class _RsvpOperation(Operation):
+    """Documents both encodings the handler reads from the raw body."""
+
+    def __post_init__(self) -> None:
+        schema = schema_of(RsvpIn)
+        self.request_body = RequestBody(
+            required=True,
+            content={JSON: OpenAPIMediaType(schema=schema), FORM: OpenAPIMediaType(schema=schema)},
+        )
+
+
+@post(
+    "/invites/{slug:str}/rsvp",
+    status_code=200,
+    summary="Answer an invite",
+    tags=["rsvp"],
+    operation_class=_RsvpOperation,
+    responses={},
+)
+async def rsvp(request: Request[Any, Any, Any], services: ServicesDep, slug: Slug) -> Response[Any]:
+    """`response` IN / MAYBE / OUT, `name`, optional `guests` and `participant_key`.
+
+    Send the `participant_key` you got back to change your answer instead of adding another.
+    """
+    form = request.content_type[0] == FORM
+    try:
+        await limit_ip(request, services, "rsvp")
+        body = await _read_body(request, form=form, slug=slug)
+        out, invite_id = await rsvp_actions.answer(services, slug, body)
+    except TableforError as error:
+        if not form or isinstance(error, NotFound):
+            raise
+        return _back_to_page(slug, f"rsvp-error-{_reason(error)}")
+    request.state["invite_id"] = invite_id
+    if form:
+        return _back_to_page(slug, "rsvp-thanks", cookie=_key_cookie(services, slug, out))
+    return Response(out, status_code=200)
+
+
+async def _read_body(request: Request[Any, Any, Any], *, form: bool, slug: str) -> RsvpIn:
+    raw = await request.body()
+    try:
+        if form:
+            fields = {k: v for k, v in parse_qsl(raw.decode("utf-8", "replace")) if v != ""}
+            fields.setdefault("participant_key", request.cookies.get(KEY_COOKIE))
+            return msgspec.convert(
+                {k: v for k, v in fields.items() if v is not None}, RsvpIn, strict=False
+            )
+        if request.content_type[0] != JSON:
+            raise InvalidInput("send JSON (application/json) or an HTML form")
+        return msgspec.json.decode(raw, type=RsvpIn)
+    except msgspec.ValidationError as error:
+        raise InvalidInput(f"invalid answer: {error}") from None
+    except msgspec.DecodeError:
+        raise InvalidInput("the body is not valid JSON") from None
+
+
+def _reason(error: TableforError) -> str:
+    if isinstance(error, rsvp_actions.InviteClosed):
+        return error.reason
+    if isinstance(error, RateLimited):
+        return "busy"
+    if isinstance(error, Unavailable):
+        return "unavailable"
+    return "invalid"
+
+
+def _back_to_page(slug: str, fragment: str, cookie: Cookie | None = None) -> Response[Any]:
+    return Response(
+        None,
+        status_code=303,
+        headers={"Location": f"/i/{slug}#{fragment}", "Cache-Control": "no-store"},
+        cookies=[cookie] if cookie else None,
+    )
+
+
+def _key_cookie(services: ServicesDep, slug: str, out: RsvpOut) -> Cookie:
+    """So a second form post from this browser changes the answer instead of adding one."""
+    return Cookie(
+        key=KEY_COOKIE,
+        value=out.participant_key,
+        path=f"/api/invites/{slug}/rsvp",
+        max_age=365 * 86_400,
+        httponly=True,
+        samesite="lax",
+        secure=services.settings.api.public_url.startswith("https://"),
+    )

@@ -1,0 +1,64 @@
+"""A recipient's answer: checked against the invite, written once per participant, republished."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from redis.exceptions import RedisError
+
+from api.schemas import RsvpIn, RsvpOut
+from api.state import Services
+from tablefor import jobs
+from tablefor.db import invites, rsvps
+from tablefor.db.pool import transaction
+from tablefor.domain import InviteStatus
+from tablefor.errors import Conflict, NotFound
+from tablefor.secrets import digest, new_participant_key
+
+log = logging.getLogger("tablefor.api")
+
+
+class InviteClosed(Conflict):
+    """The invite takes no answers: cancelled, or the dinner has begun."""
+
+    def __init__(self, detail: str, reason: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, int]:
+    key = body.participant_key or new_participant_key()
+    name = " ".join(body.name.split())
+    async with transaction(services.pool) as conn:
+        invite = await invites.lock_for_answer(conn, slug=slug)
+        if invite is None:
+            raise NotFound("no such invite")
+        _check_open(invite)
+        row = await rsvps.upsert(
+            conn,
+            invite_id=invite.id,
+            key_hash=digest(key),
+            name=name,
+            answer=body.response,
+            guests=body.guests,
+        )
+    try:
+        await jobs.request_publish(
+            services.queue,
+            invite_id=invite.id,
+            debounce_ms=services.settings.worker.rsvp_debounce_ms,
+        )
+    except (RedisError, OSError) as error:
+        log.warning("enqueue failed; the sweep will publish", extra={"error": str(error)})
+    out = RsvpOut(
+        slug=slug, response=body.response, name=row.name, guests=row.guests, participant_key=key
+    )
+    return out, invite.id
+
+
+def _check_open(invite: invites.AnswerTarget) -> None:
+    if invite.status == InviteStatus.CANCELLED:
+        raise InviteClosed("The host cancelled this dinner; answers are closed.", "cancelled")
+    if invite.starts_at <= datetime.now(UTC):
+        raise InviteClosed("This dinner has already started; answers are closed.", "past")

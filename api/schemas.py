@@ -1,0 +1,132 @@
+"""Request and response bodies. Strict: unknown fields are refused and every string is bounded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from tablefor.domain import MAX_EXTRA_GUESTS, MAX_PARTY_SIZE, Answer
+
+# At least one visible character; the bounds are checked again after trimming.
+_VISIBLE = r"\S"
+
+Text = Annotated[str, Meta(min_length=1, max_length=20_000, description="A pasted booking")]
+Name = Annotated[str, Meta(min_length=1, max_length=60, pattern=_VISIBLE)]
+RestaurantName = Annotated[str, Meta(min_length=1, max_length=120, pattern=_VISIBLE)]
+Place = Annotated[str, Meta(min_length=1, max_length=80, pattern=_VISIBLE)]
+Title = Annotated[str, Meta(min_length=1, max_length=120, pattern=_VISIBLE)]
+Message = Annotated[str, Meta(min_length=1, max_length=1_000, pattern=_VISIBLE)]
+Offer = Annotated[str, Meta(min_length=1, max_length=200, pattern=_VISIBLE)]
+BookingId = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-/#.]+$")]
+SwiggyId = Annotated[str, Meta(pattern=r"^[0-9]{1,20}$")]
+TimeZoneName = Annotated[
+    str,
+    Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$", examples=["Asia/Kolkata"]),
+]
+AwareDateTime = Annotated[datetime, Meta(tz=True)]
+PartySize = Annotated[int, Meta(ge=1, le=MAX_PARTY_SIZE)]
+Guests = Annotated[int, Meta(ge=0, le=MAX_EXTRA_GUESTS)]
+ParticipantKey = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class ParseRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    text: Annotated[str, Meta(max_length=20_000)]
+    now: AwareDateTime | None = None
+    tz: TimeZoneName | None = None
+
+
+class ParseResponse(msgspec.Struct, kw_only=True):
+    source: str
+    restaurant_name: str | None
+    area: str | None
+    city: str | None
+    swiggy_restaurant_id: str | None
+    starts_at: datetime | None
+    party_size: int | None
+    booking_id: str | None
+    offer: str | None
+    warnings: list[str]
+
+
+class CreateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Booking text, manual fields, or both; a manual field wins over what the text says."""
+
+    text: Text | None = None
+    tz: TimeZoneName | None = None
+    restaurant_name: RestaurantName | None = None
+    area: Place | None = None
+    city: Place | None = None
+    swiggy_restaurant_id: SwiggyId | None = None
+    starts_at: AwareDateTime | None = None
+    party_size: PartySize | None = None
+    booking_id: BookingId | None = None
+    offer: Offer | None = None
+    title: Title | None = None
+    message: Message | None = None
+    host_name: Name | None = None
+
+
+class UpdateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Only the fields present change; `null` clears an optional one."""
+
+    title: Title | UnsetType | None = UNSET
+    message: Message | UnsetType | None = UNSET
+    host_name: Name | UnsetType | None = UNSET
+    starts_at: AwareDateTime | UnsetType = UNSET
+    party_size: PartySize | UnsetType | None = UNSET
+
+
+class RestaurantOut(msgspec.Struct, kw_only=True):
+    name: str
+    area: str | None
+    city: str | None
+    swiggy_restaurant_id: str | None
+
+
+class InviteOut(msgspec.Struct, kw_only=True):
+    slug: str
+    url: str
+    status: str
+    title: str | None
+    message: str | None
+    host_name: str | None
+    restaurant: RestaurantOut
+    starts_at: datetime
+    timezone: str
+    party_size: int | None
+    booking_id: str | None
+    offer: str | None
+    source: str
+    enrichment: str
+    published: bool
+    created_at: datetime
+    updated_at: datetime
+    warnings: list[str] = []
+
+
+class InviteList(msgspec.Struct, kw_only=True):
+    items: list[InviteOut]
+    next_cursor: str | None
+
+
+class RsvpIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    response: Answer
+    name: Name
+    guests: Guests = 0
+    participant_key: ParticipantKey | None = None
+
+
+class RsvpOut(msgspec.Struct, kw_only=True):
+    slug: str
+    response: Answer
+    name: str
+    guests: int
+    participant_key: str
+
+
+class Health(msgspec.Struct, kw_only=True):
+    status: str
+    checks: dict[str, str] = {}

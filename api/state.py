@@ -1,0 +1,32 @@
+"""What the handlers share, opened once in the app's lifespan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+import redis.asyncio as aioredis
+from litestar.di import NamedDependency
+from litestar.params import SkipValidation
+from psycopg_pool import AsyncConnectionPool
+from saq.queue.redis import RedisQueue
+
+from api.idempotency import IdempotencyStore
+from tablefor.db.pool import Connection
+from tablefor.ratelimit import RateLimiter
+from tablefor.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    pool: AsyncConnectionPool[Connection]
+    redis: aioredis.Redis
+    queue: RedisQueue
+    limiter: RateLimiter
+    idempotency: IdempotencyStore
+
+
+# How handlers ask for it: injected by name, as Litestar 3 will require, and not validated
+# (it is our own object, built once; checking it on every request would only cost time).
+ServicesDep = NamedDependency[SkipValidation[Services]]

@@ -1,0 +1,307 @@
+"""Fonts for the rendered images, with the font fallback Pillow does not have, and the
+measuring that wraps and ellipsizes text to a width.
+
+Pillow draws a string with exactly one font, so mixed text ("Dinner at सागर रत्न") is split into
+runs, each drawn with the first font whose character map covers it. Characters that no loaded font
+covers (emoji unless an emoji font is passed, CJK, …) are dropped: a missing glyph would otherwise
+be drawn as an empty box.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageDraw, ImageFont, features
+
+BUNDLED_FONT_DIRECTORY = Path(__file__).parent / "fonts"
+
+# Noto Color Emoji holds bitmaps for this one size only; other sizes are scaled from it.
+EMOJI_BITMAP_SIZE = 109
+# Characters that glue an emoji sequence together though the text fonts map them too.
+_EMOJI_JOINERS = frozenset("\u200d\ufe0f")
+
+_LATIN_FILES = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
+_DEVANAGARI_FILES = {
+    "regular": "NotoSansDevanagari-Regular.ttf",
+    "bold": "NotoSansDevanagari-Bold.ttf",
+}
+
+
+class Weight(enum.Enum):
+    REGULAR = "regular"
+    BOLD = "bold"
+
+
+@dataclass(frozen=True, eq=False)
+class FontFace:
+    """One font file held in memory; `bitmap_size` is set for fixed-size colour fonts."""
+
+    name: str
+    data: bytes = field(repr=False)
+    cmap: frozenset[int] = field(repr=False)
+    bitmap_size: int | None = None
+
+
+@dataclass(frozen=True)
+class TextRun:
+    text: str
+    face: FontFace
+
+
+class FontSet:
+    """Faces in fallback order for each weight, and a cache of sized Pillow fonts."""
+
+    def __init__(self, *, regular: tuple[FontFace, ...], bold: tuple[FontFace, ...]) -> None:
+        self._faces = {Weight.REGULAR: regular, Weight.BOLD: bold}
+        self._sized: dict[tuple[FontFace, int], ImageFont.FreeTypeFont] = {}
+
+    def faces(self, weight: Weight) -> tuple[FontFace, ...]:
+        return self._faces[weight]
+
+    def font(self, face: FontFace, size: int) -> ImageFont.FreeTypeFont:
+        load_size = face.bitmap_size or size
+        key = (face, load_size)
+        if key not in self._sized:
+            self._sized[key] = ImageFont.truetype(
+                io.BytesIO(face.data), load_size, layout_engine=ImageFont.Layout.RAQM
+            )
+        return self._sized[key]
+
+    def covers(self, char: str, weight: Weight) -> bool:
+        return any(ord(char) in face.cmap for face in self._faces[weight])
+
+    def runs(self, text: str, weight: Weight) -> list[TextRun]:
+        """Split `text` into runs of one face each, dropping what no face can draw.
+
+        A character stays in the current run whenever that face covers it, so spaces, digits and
+        punctuation shared by both scripts do not break a Devanagari phrase apart (shaping and
+        kerning only work within a run).
+        """
+        runs: list[TextRun] = []
+        current: FontFace | None = None
+        chars: list[str] = []
+        for char in text:
+            if current is not None and self._continues(current, char, weight):
+                chars.append(char)
+                continue
+            face = self._first_covering(char, weight)
+            if face is None:
+                continue
+            if current is not None and chars:
+                runs.append(TextRun("".join(chars), current))
+            current, chars = face, [char]
+        if current is not None and chars:
+            runs.append(TextRun("".join(chars), current))
+        return runs
+
+    def drawable(self, text: str, weight: Weight) -> str:
+        """Only what the fonts can draw, so that dropped emoji leave no doubled or edge spaces."""
+        return " ".join("".join(run.text for run in self.runs(text, weight)).split())
+
+    def measurer(self, weight: Weight, size: int) -> Measure:
+        return lambda text: self.measure(self.runs(text, weight), size)
+
+    def _continues(self, face: FontFace, char: str, weight: Weight) -> bool:
+        if ord(char) not in face.cmap:
+            return False
+        if face.bitmap_size is None or char in _EMOJI_JOINERS:
+            return True
+        # Emoji fonts also map spaces and digits, at emoji width: leave those to the text fonts.
+        return self._first_covering(char, weight) is face
+
+    def _first_covering(self, char: str, weight: Weight) -> FontFace | None:
+        return next((face for face in self._faces[weight] if ord(char) in face.cmap), None)
+
+    def measure(self, runs: list[TextRun], size: int) -> float:
+        return sum(self._run_length(run, size) for run in runs)
+
+    def ink_box(
+        self, runs: list[TextRun], size: int, origin: tuple[float, float]
+    ) -> tuple[float, float, float, float]:
+        """The box the runs' ink covers when drawn with their left baseline at `origin`."""
+        x, baseline = origin
+        left, top, right, bottom = x, baseline, x, baseline
+        for run in runs:
+            scale = self._scale(run.face, size)
+            run_left, run_top, run_right, run_bottom = self.font(run.face, size).getbbox(
+                run.text, anchor="ls"
+            )
+            left = min(left, x + run_left * scale)
+            top = min(top, baseline + run_top * scale)
+            right = max(right, x + run_right * scale)
+            bottom = max(bottom, baseline + run_bottom * scale)
+            x += self._run_length(run, size)
+        return left, top, right, bottom
+
+    def draw(
+        self,
+        image: Image.Image,
+        runs: list[TextRun],
+        size: int,
+        origin: tuple[float, float],
+        fill: tuple[int, int, int],
+    ) -> None:
+        """Draw the runs with their left baseline at `origin`."""
+        x, baseline = origin
+        pen = ImageDraw.Draw(image)
+        for run in runs:
+            if run.face.bitmap_size is None:
+                pen.text(
+                    (x, baseline), run.text, font=self.font(run.face, size), fill=fill, anchor="ls"
+                )
+            else:
+                self._draw_bitmap_run(image, run, size, (x, baseline))
+            x += self._run_length(run, size)
+
+    def _draw_bitmap_run(
+        self, image: Image.Image, run: TextRun, size: int, origin: tuple[float, float]
+    ) -> None:
+        # Colour bitmap glyphs only exist at one size: draw them there, then scale the result.
+        font = self.font(run.face, size)
+        left, top, right, bottom = (
+            round(edge) for edge in font.getbbox(run.text, "RGBA", anchor="ls")
+        )
+        glyphs = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)))
+        ImageDraw.Draw(glyphs).text(
+            (-left, -top), run.text, font=font, anchor="ls", embedded_color=True
+        )
+        scale = self._scale(run.face, size)
+        scaled_size = (max(1, round(glyphs.width * scale)), max(1, round(glyphs.height * scale)))
+        scaled = glyphs.resize(scaled_size, Image.Resampling.BILINEAR)
+        position = (round(origin[0] + left * scale), round(origin[1] + top * scale))
+        image.paste(scaled.convert(image.mode), position, scaled)
+
+    def _run_length(self, run: TextRun, size: int) -> float:
+        length = self.font(run.face, size).getlength(run.text)
+        return length * self._scale(run.face, size)
+
+    @staticmethod
+    def _scale(face: FontFace, size: int) -> float:
+        return size / face.bitmap_size if face.bitmap_size else 1.0
+
+
+# --- fitting text into a width ------------------------------------------------------------
+
+ELLIPSIS = "…"
+Measure = Callable[[str], float]
+
+
+def wrap_lines(text: str, measure: Measure, width: float, max_lines: int) -> tuple[list[str], str]:
+    """Greedy lines by words (by characters inside a word wider than a line); returns the rest."""
+    lines: list[str] = []
+    rest = text
+    while rest and len(lines) < max_lines:
+        line, rest = _take_line(rest, measure, width)
+        lines.append(line)
+    return lines, rest
+
+
+def _take_line(text: str, measure: Measure, width: float) -> tuple[str, str]:
+    words = text.split(" ")
+    line = words[0]
+    if measure(line) > width:
+        parts = clusters(line)
+        count = max(1, _longest_fitting(len(parts), lambda n: measure("".join(parts[:n])) <= width))
+        head = "".join(parts[:count])  # at least one cluster, so that wrapping always ends
+        return head, text[len(head) :].lstrip()
+    taken = 1
+    while taken < len(words) and measure(" ".join(words[: taken + 1])) <= width:
+        taken += 1
+    return " ".join(words[:taken]), " ".join(words[taken:]).lstrip()
+
+
+def ellipsize(text: str, measure: Measure, width: float) -> str:
+    """`text` if it fits, else as much as fits followed by "…", cut between words if that
+    keeps most of the line, else between characters."""
+    if measure(text) <= width:
+        return text
+    words = text.split(" ")
+    count = _longest_fitting(len(words), lambda n: measure(_cut(" ".join(words[:n]))) <= width)
+    by_words = _cut(" ".join(words[:count]))
+    if count and measure(by_words) >= 0.7 * width:
+        return by_words
+    parts = clusters(text)
+    count = _longest_fitting(len(parts), lambda n: measure(_cut("".join(parts[:n]))) <= width)
+    return _cut("".join(parts[:count]))
+
+
+def _cut(text: str) -> str:
+    return text.rstrip(" ,;:-–—·") + ELLIPSIS
+
+
+def _longest_fitting(upper: int, fits: Callable[[int], bool]) -> int:
+    """The largest n in [0, upper] with fits(n), for a `fits` that is monotone; binary search."""
+    low, high = 0, upper
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def clusters(text: str) -> list[str]:
+    """Roughly grapheme clusters: never split a mark from its base or a conjunct at a virama."""
+    found: list[str] = []
+    for char in text:
+        joins = found and (
+            unicodedata.category(char) in ("Mn", "Mc", "Me")
+            or char in "\u200c\u200d\ufe0e\ufe0f"
+            or found[-1][-1] in "\u094d\u200d"
+        )
+        if joins:
+            found[-1] += char
+        else:
+            found.append(char)
+    return found
+
+
+def load_fonts(directory: Path | None = None, *, emoji_font: Path | None = None) -> FontSet:
+    """Read the fonts once (at worker start); nothing else in `renderer` touches files.
+
+    `emoji_font` is an optional Noto Color Emoji file; without it emoji are dropped from text.
+    """
+    require_complex_shaping()
+    directory = directory or BUNDLED_FONT_DIRECTORY
+    emoji = (_read_face(emoji_font, bitmap_size=EMOJI_BITMAP_SIZE),) if emoji_font else ()
+    return FontSet(
+        regular=_read_faces(directory, "regular") + emoji,
+        bold=_read_faces(directory, "bold") + emoji,
+    )
+
+
+def require_complex_shaping() -> None:
+    """Fail loudly where Pillow would silently fall back to basic layout and break Hindi."""
+    missing = [name for name in ("raqm", "fribidi", "harfbuzz") if not features.check(name)]
+    if missing:
+        raise RuntimeError(
+            f"Pillow lacks {', '.join(missing)}: Devanagari cannot be shaped "
+            "(install the system package libfribidi0)"
+        )
+
+
+def _read_faces(directory: Path, weight: str) -> tuple[FontFace, ...]:
+    return (
+        _read_face(directory / _LATIN_FILES[weight]),
+        _read_face(directory / _DEVANAGARI_FILES[weight]),
+    )
+
+
+def _read_face(path: Path, *, bitmap_size: int | None = None) -> FontFace:
+    data = path.read_bytes()
+    return FontFace(path.stem, data, _character_map(data), bitmap_size)
+
+
+def _character_map(data: bytes) -> frozenset[int]:
+    # Only mapped, visible code points: a font mapping a control character does not draw it.
+    cmap = TTFont(io.BytesIO(data), lazy=True).getBestCmap()
+    return frozenset(
+        code_point for code_point in cmap if unicodedata.category(chr(code_point)) != "Cc"
+    )

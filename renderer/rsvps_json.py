@@ -1,0 +1,36 @@
+"""rsvps.json: the answers' summary the page's script loads. First names only: the link is
+shared in group chats, so nothing more personal than that is published."""
+
+from __future__ import annotations
+
+import msgspec
+
+from renderer import words
+from renderer.model import Invite
+
+
+class RsvpSummary(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    cancelled: bool
+    counts: dict[str, int]
+    going: int  # people, guests included
+    party_size: int | None
+    names: list[str]  # first names of those coming, in the order they answered
+    maybe_names: list[str]
+
+
+def summarize(invite: Invite) -> RsvpSummary:
+    answers = invite.answers
+    return RsvpSummary(
+        version=invite.version,
+        cancelled=invite.cancelled,
+        counts=words.counts(answers),
+        going=words.going_count(answers),
+        party_size=invite.party_size,
+        names=[words.first_name(a.name) for a in answers if a.response == "IN"],
+        maybe_names=[words.first_name(a.name) for a in answers if a.response == "MAYBE"],
+    )
+
+
+def render_rsvps_json(invite: Invite) -> bytes:
+    return msgspec.json.encode(summarize(invite))

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from tablefor.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""The `tablefor` command. Each subcommand imports what it needs when it runs, so `parse` and
+`--help` stay fast and a broken optional part cannot stop the others."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from tablefor.cli.common import run_cli
+from tablefor.cli.data import creators, migrate
+from tablefor.cli.parse import parse
+from tablefor.cli.processes import api, dev, edge, worker
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tablefor")
+def cli() -> None:
+    """Tablefor: restaurant bookings in, invite pages out."""
+
+
+for command in (dev, api, worker, edge, migrate, parse, creators):
+    cli.add_command(command)
+
+
+def main() -> None:
+    sys.exit(run_cli(cli))

@@ -1,0 +1,55 @@
+"""What every subcommand shares: settings, resolved services, errors printed as one line."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Coroutine, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from tablefor.errors import SettingsError, TableforError
+from tablefor.services import ServiceUrls, service_urls
+from tablefor.settings import Settings
+
+T = TypeVar("T")
+
+EXIT_USAGE = 2  # also click's code for bad usage
+EXIT_FAILURE = 1
+
+
+def run_cli(group: click.Group) -> int:
+    try:
+        group.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except SettingsError as error:
+        click.echo(f"tablefor: configuration error: {error.detail}", err=True)
+        return EXIT_USAGE
+    except TableforError as error:
+        click.echo(f"tablefor: {error.detail}", err=True)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def load_settings() -> Settings:
+    return Settings.from_env()
+
+
+@contextlib.contextmanager
+def services(settings: Settings, *, redis: bool = True) -> Iterator[ServiceUrls]:
+    with service_urls(settings, redis=redis) as urls:
+        yield urls
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)

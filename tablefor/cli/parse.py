@@ -1,0 +1,39 @@
+"""`tablefor parse`: print what Tablefor reads from a booking text."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import click
+import msgspec
+
+from tablefor.domain import DEFAULT_TIMEZONE
+
+
+@click.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8", errors="replace"))
+@click.option("--now", "now_text", help="Reference time, ISO 8601 with offset (default: now).")
+@click.option("--tz", "tz_name", default=DEFAULT_TIMEZONE, show_default=True, help="IANA zone.")
+def parse(source: click.utils.LazyFile, now_text: str | None, tz_name: str) -> None:
+    """Parse a booking from FILE (or - for standard input) and print the result as JSON."""
+    from tablefor.parsing import parse_booking
+
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {tz_name!r}", param_hint="--tz") from None
+    now = _reference_time(now_text, tz)
+    result = parse_booking(source.read(), now=now, tz=tz)
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(result), indent=2).decode() + "\n")
+
+
+def _reference_time(text: str | None, tz: ZoneInfo) -> datetime:
+    if text is None:
+        return datetime.now(UTC).astimezone(tz)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not ISO 8601", param_hint="--now") from None
+    return value if value.tzinfo else value.replace(tzinfo=tz)

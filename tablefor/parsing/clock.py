@@ -1,0 +1,216 @@
+"""Times of day: '8pm', '8:30 PM', '20:00 hrs', '2130 hrs', '8:00-8:30 PM', '8 baje', '9 बजे'.
+
+A time written without am/pm ('8 baje', 'at 8', '9:00') is read with the words around it:
+'raat', 'dinner', 'tonight' make it evening, 'subah', 'breakfast' morning. With no such word,
+1-10 is afternoon or evening (restaurants book lunch and dinner) and 11 is morning (brunch).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from tablefor.parsing.boundaries import follows_any, starts_word
+from tablefor.parsing.dates import MONTH_PATTERN
+
+# Explicit (am/pm, 24-hour, 'hrs') beats context-read ('8 baje', '9:00') beats a bare 'at 8'.
+EXPLICIT, CONTEXTUAL, BARE = 3, 2, 1
+_MAX_MENTIONS = 200
+_HINT_BEFORE, _HINT_AFTER = 30, 20
+_LONGEST_SLOT_MINUTES = 4 * 60
+
+# All patterns read the lower-cased text, and start with what they match (see boundaries.py).
+_NUMBER_BEFORE = "0123456789:.+/"
+_TWELVE_HOUR = re.compile(
+    r"(?:(?P<h1>\d{1,2})(?:[:.](?P<m1>[0-5]\d))? ?(?:(?P<ap1>[ap])\.? ?m\.?)? ?(?:-|to|till|until) ?)?"
+    r"(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))? ?(?P<ap>[ap])\.? ?m(?![a-z])\.?"
+)
+_TWENTY_FOUR_HOUR = re.compile(
+    r"(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d)(?::[0-5]\d)?|h(?P<mh>[0-5]\d)|\.(?P<md>[0-5]\d))"
+    r"(?![\d:])(?! ?[ap]\.? ?m(?![a-z]))(?P<suffix> ?(?:hrs?|hours|uhr|h)\b)?"
+)
+_COMPACT_HRS = re.compile(r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d) ?(?:hrs?|hours|h)\b")
+_NOON = re.compile(r"(?:12 ?)?noon\b")
+_HINDI_HOUR = re.compile(r"(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))? ?(?:baje|bajey|bje|बजे)")
+_OCLOCK = re.compile(r"(?P<h>\d{1,2}) ?o' ?clock\b")
+_BARE_HOUR = re.compile(
+    r"(?:at|by|around|arnd|@) ?(?P<h>\d{1,2})(?![\d:./%]|,\d)"
+    r"(?! ?(?:st|nd|rd|th|guests?|people|pax|persons?|ppl|log|of|mins?|minutes|hrs?|hours"
+    rf"|days?|km|rs|inr|k)\b)(?! ?%)(?! ?{MONTH_PATTERN})"
+)
+_HINT = re.compile(
+    r"(?P<night>(?:tonight|tonite|night|raat|raath)\b|रात)"
+    r"|(?P<evening>(?:dinner|evening|shaam|sham|drinks)\b|शाम)"
+    r"|(?P<morning>(?:morning|breakfast|brunch|subah|subha)\b|सुबह)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    start: int
+    end: int
+    rank: int
+    hour: int
+    minute: int
+
+
+class _Context:
+    """Reads 'raat', 'dinner', 'subah' near a time, then anywhere in the text (computed once)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._document: str | None = None
+        self._document_read = False
+
+    def hour(self, hour: int, start: int, end: int) -> int:
+        return _hour_with_hint(hour, self._near(start, end) or self._anywhere())
+
+    def _near(self, start: int, end: int) -> str | None:
+        window_start = max(0, start - _HINT_BEFORE)
+        hints = _hints(self._text, window_start, end + _HINT_AFTER)
+        nearest = min(hints, key=lambda hint: abs(hint.start() - start), default=None)
+        return None if nearest is None else nearest.lastgroup
+
+    def _anywhere(self) -> str | None:
+        if not self._document_read:
+            found = next(_hints(self._text, 0, len(self._text)), None)
+            self._document = None if found is None else found.lastgroup
+            self._document_read = True
+        return self._document
+
+
+def _hints(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    return (m for m in _HINT.finditer(text, start, end) if starts_word(text, m.start()))
+
+
+def find_times(text: str) -> list[TimeMention]:
+    """Every time-like mention in the lower-cased text, earliest first; a span already read by
+    a stronger pattern is not read again."""
+    context = _Context(text)
+    finders: tuple[Callable[[str, _Context], Iterator[TimeMention]], ...] = (
+        _twelve_hour,
+        _compact_hrs,
+        _twenty_four_hour,
+        _noon,
+        _hindi_hour,
+        _oclock,
+        _bare_hour,
+    )
+    found: list[TimeMention] = []
+    taken = bytearray(len(text) + 1)
+    for finder in finders:
+        for mention in islice(finder(text, context), _MAX_MENTIONS):
+            if not any(taken[mention.start : mention.end]):
+                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+                found.append(mention)
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _twelve_hour(text: str, context: _Context) -> Iterator[TimeMention]:
+    for match in _after_number_boundary(text, _TWELVE_HOUR):
+        end_hour = _from_twelve_hour(int(match["h"]), match["ap"])
+        if end_hour is None:
+            continue
+        hour, minute = end_hour, int(match["m"] or 0)
+        start_hour = _range_start(match, end_hour * 60 + minute)
+        if start_hour is not None:
+            hour, minute = start_hour, int(match["m1"] or 0)
+        yield TimeMention(match.start(), match.end(), EXPLICIT, hour, minute)
+
+
+def _range_start(match: re.Match[str], end_minutes: int) -> int | None:
+    """The start hour of '8:00-8:30 PM': the end's am/pm, unless that puts it after the end."""
+    if match["h1"] is None:
+        return None
+    hour = _from_twelve_hour(int(match["h1"]), match["ap1"] or match["ap"])
+    if hour is None:
+        return None
+    start_minutes = hour * 60 + int(match["m1"] or 0)
+    if match["ap1"] is None and hour >= 12 and start_minutes > end_minutes:
+        hour, start_minutes = hour - 12, start_minutes - 720  # '11:30-12:30 PM' starts at 11:30
+    # A slot is a few hours at most; 'table for 2 - 8pm' is a party size and then a time.
+    return hour if 0 <= end_minutes - start_minutes <= _LONGEST_SLOT_MINUTES else None
+
+
+def _from_twelve_hour(hour: int, meridiem: str) -> int | None:
+    if not 1 <= hour <= 12:
+        return None
+    is_pm = meridiem == "p"
+    return (hour % 12) + (12 if is_pm else 0)
+
+
+def _twenty_four_hour(text: str, context: _Context) -> Iterator[TimeMention]:
+    for match in _after_number_boundary(text, _TWENTY_FOUR_HOUR):
+        raw_hour, hour = match["h"], int(match["h"])
+        minute = int(match["m"] or match["mh"] or match["md"])
+        explicit = hour == 0 or hour >= 12 or raw_hour.startswith("0") or bool(match["suffix"])
+        if match["md"] is not None and not (hour >= 13 or match["suffix"]):
+            continue  # '4.50' is a rating or a price, '19.30' a time
+        if explicit:
+            yield TimeMention(match.start(), match.end(), EXPLICIT, hour, minute)
+        else:
+            hour = context.hour(hour, match.start(), match.end())
+            yield TimeMention(match.start(), match.end(), CONTEXTUAL, hour, minute)
+
+
+def _compact_hrs(text: str, context: _Context) -> Iterator[TimeMention]:
+    for match in _after_number_boundary(text, _COMPACT_HRS):
+        yield TimeMention(match.start(), match.end(), EXPLICIT, int(match["h"]), int(match["m"]))
+
+
+def _noon(text: str, context: _Context) -> Iterator[TimeMention]:
+    for match in _NOON.finditer(text):
+        if starts_word(text, match.start()):
+            yield TimeMention(match.start(), match.end(), EXPLICIT, 12, 0)
+
+
+def _hindi_hour(text: str, context: _Context) -> Iterator[TimeMention]:
+    yield from _contextual(text, context, _HINDI_HOUR, CONTEXTUAL)
+
+
+def _oclock(text: str, context: _Context) -> Iterator[TimeMention]:
+    yield from _contextual(text, context, _OCLOCK, CONTEXTUAL)
+
+
+def _bare_hour(text: str, context: _Context) -> Iterator[TimeMention]:
+    yield from _contextual(text, context, _BARE_HOUR, BARE)
+
+
+def _contextual(
+    text: str, context: _Context, pattern: re.Pattern[str], rank: int
+) -> Iterator[TimeMention]:
+    for match in pattern.finditer(text):
+        if not _starts_cleanly(text, match):
+            continue
+        hour = int(match["h"])
+        minute = int(match.groupdict().get("m") or 0)
+        if 1 <= hour <= 12:
+            hour = context.hour(hour, match.start(), match.end())
+            yield TimeMention(match.start(), match.end(), rank, hour, minute)
+
+
+def _after_number_boundary(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches not glued to a number before them: '1:30' in '21:30' is no time of its own."""
+    for match in pattern.finditer(text):
+        if not follows_any(text, match.start(), _NUMBER_BEFORE):
+            yield match
+
+
+def _starts_cleanly(text: str, match: re.Match[str]) -> bool:
+    if match.group()[0].isdigit():
+        return not follows_any(text, match.start(), _NUMBER_BEFORE)
+    return match.group()[0] == "@" or starts_word(text, match.start())
+
+
+def _hour_with_hint(hour: int, hint: str | None) -> int:
+    if hour == 0 or hour >= 12:
+        return hour
+    if hint == "morning":
+        return hour if hour >= 5 else hour + 12  # 'brunch at 1' is 1 pm
+    if hint == "night":
+        return hour + 12 if hour >= 5 else hour  # 'raat 2 baje' is 2 am
+    if hint == "evening":
+        return hour + 12
+    return hour + 12 if hour <= 10 else hour

@@ -1,0 +1,119 @@
+"""Rate limits kept in Redis: GCRA in one Lua script, exact across processes and hosts.
+
+The API refuses over-limit requests (429); workers wait their turn before calling a provider.
+
+Litestar's RateLimitMiddleware is read-then-write per process (not atomic across workers) and
+sends no Retry-After, so it is not used. When Redis is unreachable the limiter falls back to a
+per-process GCRA with the same numbers: an outage of the limiter must not become an outage of
+invite creation (the invite's work is recorded in PostgreSQL and survives a Redis outage).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from tablefor.errors import RateLimited
+from tablefor.settings import RateLimit
+
+log = logging.getLogger("tablefor.ratelimit")
+
+# Generic cell rate algorithm. The stored value is the theoretical arrival time (TAT) in ms;
+# Redis's own clock is used so several API hosts agree.
+_GCRA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local interval = period / limit
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local new_tat = tat + interval
+if new_tat - period > now then
+    return {0, 0, math.ceil(new_tat - period - now), math.ceil(tat - now)}
+end
+redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now))
+return {1, math.floor((period - (new_tat - now)) / interval), 0, math.ceil(new_tat - now)}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    allowed: bool
+    limit: int
+    window: int
+    remaining: int
+    retry_after: int  # whole seconds, when refused (for Retry-After)
+    reset: int  # seconds until the bucket is full again
+    retry_after_ms: int = 0
+
+
+class RateLimiter:
+    def __init__(self, client: aioredis.Redis, *, prefix: str) -> None:
+        self._client = client
+        self._script = client.register_script(_GCRA)
+        self._prefix = prefix
+        self._local: dict[str, float] = {}
+        self._redis_down_until = 0.0
+
+    async def check(self, name: str, identity: str, rule: RateLimit) -> Decision:
+        key = f"{self._prefix}:{name}:{identity}"
+        now = time.monotonic()
+        if now >= self._redis_down_until:
+            try:
+                raw = await self._script(keys=[key], args=[rule.limit, rule.window * 1000])
+                return _decision(rule, [int(v) for v in raw])
+            except (RedisError, OSError):
+                # Try Redis again in a second; meanwhile count in this process.
+                self._redis_down_until = now + 1.0
+                log.warning("rate limiter: Redis unreachable, limiting per process")
+        return self._check_local(key, rule, now * 1000)
+
+    async def wait_turn(self, name: str, identity: str, rule: RateLimit) -> None:
+        """Sleep until a request is allowed (used before calling a rate-limited provider)."""
+        while not (decision := await self.check(name, identity, rule)).allowed:  # noqa: ASYNC110
+            await asyncio.sleep(max(decision.retry_after_ms, 5) / 1000)
+
+    async def enforce(self, name: str, identity: str, rule: RateLimit) -> Decision:
+        decision = await self.check(name, identity, rule)
+        if not decision.allowed:
+            raise RateLimited(
+                f"Too many {name} requests; try again in {decision.retry_after} s.",
+                retry_after=decision.retry_after,
+                limit=rule.limit,
+                window=rule.window,
+            )
+        return decision
+
+    def _check_local(self, key: str, rule: RateLimit, now_ms: float) -> Decision:
+        period = rule.window * 1000
+        interval = period / rule.limit
+        tat = max(self._local.get(key, 0.0), now_ms)
+        new_tat = tat + interval
+        if new_tat - period > now_ms:
+            return _decision(rule, [0, 0, math.ceil(new_tat - period - now_ms), 0])
+        self._local[key] = new_tat
+        if len(self._local) > 100_000:  # bounded: forget the oldest half
+            for stale in list(self._local)[:50_000]:
+                del self._local[stale]
+        remaining = math.floor((period - (new_tat - now_ms)) / interval)
+        return _decision(rule, [1, remaining, 0, math.ceil(new_tat - now_ms)])
+
+
+def _decision(rule: RateLimit, raw: list[int]) -> Decision:
+    allowed, remaining, retry_ms, reset_ms = raw
+    return Decision(
+        allowed=bool(allowed),
+        limit=rule.limit,
+        window=rule.window,
+        remaining=max(0, remaining),
+        retry_after=max(1, math.ceil(retry_ms / 1000)) if not allowed else 0,
+        reset=math.ceil(reset_ms / 1000),
+        retry_after_ms=retry_ms,
+    )

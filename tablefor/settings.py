@@ -1,0 +1,234 @@
+"""Settings, one frozen struct per concern, built once from the environment at start."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from tablefor.env import Env
+from tablefor.errors import SettingsError
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
+GOOGLE_PLACES_URL = "https://places.googleapis.com"
+NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+
+
+class DatabaseSettings(msgspec.Struct, frozen=True):
+    url: str | None  # None: the embedded server under the data dir
+    pool_min: int
+    pool_max: int
+    connect_timeout: float
+
+
+class RedisSettings(msgspec.Struct, frozen=True):
+    url: str | None  # None: the embedded server under the data dir
+    queue_name: str
+    key_prefix: str  # for rate limits and idempotency keys
+
+
+class RateLimit(msgspec.Struct, frozen=True):
+    limit: int
+    window: int  # seconds
+
+
+class RateLimits(msgspec.Struct, frozen=True):
+    parse_per_ip: RateLimit
+    parse_per_creator: RateLimit
+    create_per_ip: RateLimit
+    create_per_creator: RateLimit
+    enrich_per_ip: RateLimit
+    enrich_per_creator: RateLimit
+    rsvp_per_ip: RateLimit
+
+
+class ApiSettings(msgspec.Struct, frozen=True):
+    public_url: str
+    trusted_proxies: tuple[Network, ...]
+    rate_limits: RateLimits
+    idempotency_ttl: int
+    max_body_bytes: int
+
+
+class StorageSettings(msgspec.Struct, frozen=True):
+    backend: str  # "local" | "s3"
+    local_dir: Path
+    s3_bucket: str | None
+    s3_endpoint_url: str | None
+    s3_region: str
+
+
+class PurgeSettings(msgspec.Struct, frozen=True):
+    adapter: str  # "none" | "varnish" | "fastly" | "cloudflare" | "cloudfront"
+    varnish_url: str | None
+    fastly_service_id: str | None
+    fastly_api_token: str | None
+    fastly_base_url: str
+    cloudflare_zone_id: str | None
+    cloudflare_api_token: str | None
+    cloudflare_base_url: str
+    cloudflare_requests_per_minute: int
+    cloudfront_distribution_id: str | None
+    cloudfront_endpoint_url: str | None
+
+
+class PlacesSettings(msgspec.Struct, frozen=True):
+    google_api_key: str | None
+    google_base_url: str
+    nominatim_base_url: str | None
+    nominatim_user_agent: str
+    reuse_days: int
+    timeout: float
+
+
+class WorkerSettings(msgspec.Struct, frozen=True):
+    concurrency: int
+    rsvp_debounce_ms: int
+    sweep_interval: int  # seconds
+
+
+class ObservabilitySettings(msgspec.Struct, frozen=True):
+    sentry_dsn: str | None
+    environment: str
+    log_level: str
+
+
+class Settings(msgspec.Struct, frozen=True):
+    data_dir: Path
+    database: DatabaseSettings
+    redis: RedisSettings
+    api: ApiSettings
+    storage: StorageSettings
+    purge: PurgeSettings
+    places: PlacesSettings
+    worker: WorkerSettings
+    observability: ObservabilitySettings
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = Env(os.environ if environ is None else environ)
+        data_dir = env.path("TABLEFOR_DATA_DIR", Path("var")).absolute()
+        return cls(
+            data_dir=data_dir,
+            database=_database(env),
+            redis=RedisSettings(
+                url=env.url("REDIS_URL", None, schemes=("redis", "rediss", "unix")),
+                queue_name=env.str("TABLEFOR_QUEUE", "tablefor"),
+                key_prefix=env.str("TABLEFOR_REDIS_PREFIX", "tablefor"),
+            ),
+            api=_api(env),
+            storage=_storage(env, data_dir),
+            purge=_purge(env),
+            places=_places(env),
+            worker=WorkerSettings(
+                concurrency=env.int("TABLEFOR_WORKER_CONCURRENCY", 8, low=1, high=256),
+                rsvp_debounce_ms=env.int("TABLEFOR_RSVP_DEBOUNCE_MS", 300, low=0, high=60_000),
+                sweep_interval=env.int("TABLEFOR_SWEEP_INTERVAL", 2, low=1, high=3600),
+            ),
+            observability=ObservabilitySettings(
+                sentry_dsn=env.url("SENTRY_DSN", None, schemes=("http", "https")),
+                environment=env.str("TABLEFOR_ENVIRONMENT", "development"),
+                log_level=env.choice(
+                    "TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
+                ),
+            ),
+        )
+
+
+def _database(env: Env) -> DatabaseSettings:
+    return DatabaseSettings(
+        url=env.url("DATABASE_URL", None, schemes=("postgresql", "postgres")),
+        pool_min=env.int("TABLEFOR_DB_POOL_MIN", 2, low=1, high=100),
+        pool_max=env.int("TABLEFOR_DB_POOL_MAX", 10, low=1, high=500),
+        connect_timeout=env.float("TABLEFOR_DB_CONNECT_TIMEOUT", 2.0, low=0.1, high=60),
+    )
+
+
+def _limit(env: Env, name: str, limit: int, window: int) -> RateLimit:
+    return RateLimit(
+        limit=env.int(f"TABLEFOR_LIMIT_{name}", limit, low=1, high=10_000_000),
+        window=env.int(f"TABLEFOR_LIMIT_{name}_WINDOW", window, low=1, high=86_400),
+    )
+
+
+def _api(env: Env) -> ApiSettings:
+    public_url = env.url("TABLEFOR_PUBLIC_URL", DEFAULT_PUBLIC_URL, schemes=("http", "https"))
+    assert public_url is not None
+    return ApiSettings(
+        public_url=public_url,
+        trusted_proxies=env.networks("TABLEFOR_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
+        rate_limits=RateLimits(
+            parse_per_ip=_limit(env, "PARSE_PER_IP", 60, 60),
+            parse_per_creator=_limit(env, "PARSE_PER_CREATOR", 300, 3600),
+            create_per_ip=_limit(env, "CREATE_PER_IP", 30, 60),
+            create_per_creator=_limit(env, "CREATE_PER_CREATOR", 100, 3600),
+            enrich_per_ip=_limit(env, "ENRICH_PER_IP", 30, 60),
+            enrich_per_creator=_limit(env, "ENRICH_PER_CREATOR", 60, 3600),
+            rsvp_per_ip=_limit(env, "RSVP_PER_IP", 30, 60),
+        ),
+        idempotency_ttl=env.int("TABLEFOR_IDEMPOTENCY_TTL", 86_400, low=60, high=7 * 86_400),
+        max_body_bytes=env.int("TABLEFOR_MAX_BODY_BYTES", 64 * 1024, low=1024, high=10_000_000),
+    )
+
+
+def _storage(env: Env, data_dir: Path) -> StorageSettings:
+    backend = env.choice("TABLEFOR_STORAGE", "local", ("local", "s3"))
+    bucket = env.optional_str("TABLEFOR_S3_BUCKET")
+    if backend == "s3" and bucket is None:
+        raise SettingsError("TABLEFOR_S3_BUCKET: required when TABLEFOR_STORAGE=s3")
+    return StorageSettings(
+        backend=backend,
+        local_dir=env.path("TABLEFOR_STORAGE_DIR", data_dir / "public").absolute(),
+        s3_bucket=bucket,
+        s3_endpoint_url=env.url("TABLEFOR_S3_ENDPOINT_URL", None, schemes=("http", "https")),
+        s3_region=env.str("TABLEFOR_S3_REGION", "us-east-1"),
+    )
+
+
+def _purge(env: Env) -> PurgeSettings:
+    return PurgeSettings(
+        adapter=env.choice(
+            "TABLEFOR_PURGE", "none", ("none", "varnish", "fastly", "cloudflare", "cloudfront")
+        ),
+        varnish_url=env.url("TABLEFOR_VARNISH_URL", None, schemes=("http",)),
+        fastly_service_id=env.optional_str("FASTLY_SERVICE_ID"),
+        fastly_api_token=env.secret("FASTLY_API_TOKEN"),
+        fastly_base_url=env.url(
+            "FASTLY_API_URL", "https://api.fastly.com", schemes=("http", "https")
+        )
+        or "",
+        cloudflare_zone_id=env.optional_str("CLOUDFLARE_ZONE_ID"),
+        cloudflare_api_token=env.secret("CLOUDFLARE_API_TOKEN"),
+        cloudflare_base_url=env.url(
+            "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4", schemes=("http", "https")
+        )
+        or "",
+        cloudflare_requests_per_minute=env.int(
+            "CLOUDFLARE_PURGE_PER_MINUTE", 5, low=1, high=10_000
+        ),
+        cloudfront_distribution_id=env.optional_str("CLOUDFRONT_DISTRIBUTION_ID"),
+        cloudfront_endpoint_url=env.url("CLOUDFRONT_ENDPOINT_URL", None, schemes=("http", "https")),
+    )
+
+
+def _places(env: Env) -> PlacesSettings:
+    return PlacesSettings(
+        google_api_key=env.secret("GOOGLE_PLACES_API_KEY"),
+        google_base_url=env.url(
+            "GOOGLE_PLACES_BASE_URL", GOOGLE_PLACES_URL, schemes=("http", "https")
+        )
+        or GOOGLE_PLACES_URL,
+        nominatim_base_url=None
+        if env.bool("TABLEFOR_NOMINATIM_DISABLED", False)
+        else env.url("NOMINATIM_BASE_URL", NOMINATIM_URL, schemes=("http", "https")),
+        nominatim_user_agent=env.str(
+            "NOMINATIM_USER_AGENT", "Tablefor/0.1 (invite pages; ops@tablefor.invalid)"
+        ),
+        reuse_days=env.int("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
+        timeout=env.float("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
+    )

@@ -1,0 +1,160 @@
+"""Shared fixtures: real PostgreSQL and Redis (configured, or embedded), a migrated template
+database cloned per test, and an API client over the real ASGI stack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import pytest
+
+from tablefor.creators import add_creator
+from tablefor.db.migrate import migrate
+from tablefor.services import ServiceUrls, service_urls
+from tablefor.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+# Embedded servers for tests live here; pgserver (as root) makes its parents world-readable.
+TEST_DATA_DIR = REPO / "var" / "test"
+CLIENT_IP = "198.51.100.7"
+
+
+@pytest.fixture(scope="session")
+def urls() -> Iterator[ServiceUrls]:
+    environ = {
+        "TABLEFOR_DATA_DIR": str(TEST_DATA_DIR),
+        **{k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL") if os.environ.get(k)},
+    }
+    with service_urls(Settings.from_env(environ)) as resolved:
+        yield resolved
+
+
+def database_url_for(base_url: str, name: str) -> str:
+    """The same server, another database (works for TCP and unix-socket URLs)."""
+    return urlunsplit(urlsplit(base_url)._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def template_database(urls: ServiceUrls) -> Iterator[str]:
+    import asyncio
+
+    name = f"tablefor_tpl_{os.getpid()}"
+    _admin(urls, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    asyncio.run(migrate(database_url_for(urls.database, name)))
+    yield name
+    _admin(urls, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(urls: ServiceUrls, template_database: str) -> Iterator[str]:
+    """A fresh database per test, cloned from the migrated template (fast, and isolated)."""
+    name = f"tablefor_t_{uuid.uuid4().hex[:12]}"
+    _admin(urls, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
+    yield database_url_for(urls.database, name)
+    _admin(urls, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _admin(urls: ServiceUrls, *statements: str) -> None:
+    with psycopg.connect(urls.database, autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement.encode())
+
+
+@pytest.fixture
+def env(database_url: str, urls: ServiceUrls, tmp_path: Path) -> dict[str, str]:
+    """The environment a test's processes run with; tests may add to it before use."""
+    run_id = uuid.uuid4().hex[:10]
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_URL": urls.redis,
+        "TABLEFOR_QUEUE": f"test-{run_id}",
+        "TABLEFOR_REDIS_PREFIX": f"test-{run_id}",
+        "TABLEFOR_DATA_DIR": str(tmp_path / "data"),
+        "TABLEFOR_PUBLIC_URL": "http://invites.test",
+        "TABLEFOR_NOMINATIM_DISABLED": "true",
+        # Generous limits so tests exercise behaviour, not throttling; the rate-limit tests
+        # set their own.
+        **{f"TABLEFOR_LIMIT_{name}": "100000" for name in _LIMIT_NAMES},
+    }
+
+
+_LIMIT_NAMES = (
+    "PARSE_PER_IP",
+    "PARSE_PER_CREATOR",
+    "CREATE_PER_IP",
+    "CREATE_PER_CREATOR",
+    "ENRICH_PER_IP",
+    "ENRICH_PER_CREATOR",
+    "RSVP_PER_IP",
+)
+
+
+@pytest.fixture
+def settings(env: dict[str, str]) -> Settings:
+    return Settings.from_env(env)
+
+
+@contextlib.asynccontextmanager
+async def api_client(
+    settings: Settings, *, client_ip: str = CLIENT_IP
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client over the full ASGI stack the server runs, lifespan included."""
+    from api.app import create_app, wrap_for_server
+
+    assert settings.database.url and settings.redis.url
+    app = create_app(settings, ServiceUrls(settings.database.url, settings.redis.url))
+    transport = httpx.ASGITransport(app=wrap_for_server(app, settings), client=(client_ip, 40000))
+    async with (
+        _lifespan(app),
+        httpx.AsyncClient(transport=transport, base_url="http://invites.test") as client,
+    ):
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Any) -> AsyncIterator[None]:
+    """Run the app's lifespan in a task of its own, as a server does: pytest may set a fixture
+    up and tear it down in different tasks, which anyio's cancel scopes do not allow."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(hold())
+    waiter = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        waiter.cancel()
+        task.result()  # raises what the startup raised
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with api_client(settings) as client:
+        yield client
+
+
+@pytest.fixture
+async def token(database_url: str) -> str:
+    _, _, issued = await add_creator(database_url, "asha@example.com", "Asha")
+    return issued
+
+
+@pytest.fixture
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}

@@ -1,0 +1,95 @@
+"""Rate limits: exact across API processes, per IP and per creator, with the right headers."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from tablefor.settings import Settings
+from tests.conftest import api_client
+
+WHEN = (datetime.now(UTC) + timedelta(days=5)).isoformat()
+BODY = {"restaurant_name": "Toit", "starts_at": WHEN}
+
+
+def with_limits(env: dict[str, str], **limits: int) -> Settings:
+    return Settings.from_env({**env, **{f"TABLEFOR_LIMIT_{k}": str(v) for k, v in limits.items()}})
+
+
+async def test_create_beyond_the_ip_limit_is_429_with_retry_after(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    async with api_client(with_limits(env, CREATE_PER_IP=3)) as api:
+        responses = [await api.post("/api/invites", json=BODY, headers=auth) for _ in range(4)]
+
+    assert [r.status_code for r in responses] == [201, 201, 201, 429]
+    assert [r.headers["ratelimit-remaining"] for r in responses[:3]] == ["2", "1", "0"]
+    refused = responses[3]
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert refused.headers["ratelimit-limit"] == "3"
+    assert refused.headers["ratelimit-policy"] == "3;w=60"
+
+
+async def test_limits_are_exact_across_several_api_processes(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    """Three app instances (as three server workers) share one budget of 10."""
+    settings = with_limits(env, PARSE_PER_IP=10)
+    async with api_client(settings) as a, api_client(settings) as b, api_client(settings) as c:
+        responses = await asyncio.gather(
+            *(client.post("/api/parse", json={"text": "dinner at 8"}) for client in (a, b, c) * 10)
+        )
+    assert sorted(r.status_code for r in responses) == [200] * 10 + [429] * 20
+
+
+async def test_creator_limit_applies_whatever_the_ip(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    settings = with_limits(env, CREATE_PER_CREATOR=2)
+    statuses = []
+    for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.3"):
+        async with api_client(settings, client_ip=ip) as api:
+            statuses.append((await api.post("/api/invites", json=BODY, headers=auth)).status_code)
+    assert statuses == [201, 201, 429]
+
+
+async def test_forwarded_for_counts_only_from_a_trusted_proxy(env: dict[str, str]) -> None:
+    settings = with_limits(env, PARSE_PER_IP=1)
+    body = {"text": "x"}
+    # From the edge (trusted): each forwarded client has its own budget.
+    async with api_client(settings, client_ip="127.0.0.1") as edge:
+        first = await edge.post("/api/parse", json=body, headers={"X-Forwarded-For": "192.0.2.1"})
+        second = await edge.post("/api/parse", json=body, headers={"X-Forwarded-For": "192.0.2.2"})
+    # From anywhere else: the header is ignored, so spoofing it gains nothing.
+    async with api_client(settings, client_ip="198.51.100.99") as stranger:
+        spoof1 = await stranger.post(
+            "/api/parse", json=body, headers={"X-Forwarded-For": "1.1.1.1"}
+        )
+        spoof2 = await stranger.post(
+            "/api/parse", json=body, headers={"X-Forwarded-For": "2.2.2.2"}
+        )
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert (spoof1.status_code, spoof2.status_code) == (200, 429)
+
+
+async def test_rsvp_is_limited_per_ip(env: dict[str, str], auth: dict[str, str]) -> None:
+    settings = with_limits(env, RSVP_PER_IP=2)
+    async with api_client(settings) as api:
+        slug = (await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"]
+        statuses = [
+            (
+                await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": n})
+            ).status_code
+            for n in ("A", "B", "C")
+        ]
+    assert statuses == [200, 200, 429]
+
+
+async def test_successful_responses_carry_ratelimit_headers(api: httpx.AsyncClient) -> None:
+    response = await api.post("/api/parse", json={"text": "table for 2 tomorrow 8pm"})
+    assert response.status_code == 200
+    assert int(response.headers["ratelimit-remaining"]) >= 0
+    assert "ratelimit-reset" in response.headers

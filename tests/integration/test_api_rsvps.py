@@ -1,0 +1,164 @@
+"""Answering an invite: JSON and form posts, changing an answer, closed invites."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import psycopg
+import pytest
+
+
+async def make_invite(api: httpx.AsyncClient, auth: dict[str, str]) -> str:
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    response = await api.post(
+        "/api/invites", json={"restaurant_name": "Toit", "starts_at": when}, headers=auth
+    )
+    assert response.status_code == 201
+    slug: str = response.json()["slug"]
+    return slug
+
+
+def rsvp_rows(database_url: str, slug: str) -> list[tuple[str, str, int]]:
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(
+            "SELECT r.name, r.answer, r.guests FROM rsvps r JOIN invites i ON i.id = r.invite_id "
+            "WHERE i.slug = %s ORDER BY r.id",
+            (slug,),
+        ).fetchall()
+
+
+async def test_json_answer_returns_a_participant_key(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = await make_invite(api, auth)
+
+    response = await api.post(
+        f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": " Meera  K ", "guests": 1}
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["response"] == "IN"
+    assert body["name"] == "Meera K"
+    assert len(body["participant_key"]) >= 16
+    assert rsvp_rows(database_url, slug) == [("Meera K", "IN", 1)]
+
+
+async def test_answering_again_with_the_key_changes_the_answer_without_a_duplicate(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = await make_invite(api, auth)
+    first = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "MAYBE", "name": "Dev"})
+    key = first.json()["participant_key"]
+
+    second = await api.post(
+        f"/api/invites/{slug}/rsvp",
+        json={"response": "OUT", "name": "Dev", "participant_key": key},
+    )
+
+    assert second.status_code == 200
+    assert second.json()["participant_key"] == key
+    assert rsvp_rows(database_url, slug) == [("Dev", "OUT", 0)]
+
+
+async def test_an_answer_owes_the_invite_a_publish(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = await make_invite(api, auth)
+    await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Dev"})
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT version, published_version FROM invites WHERE slug = %s", (slug,)
+        ).fetchone()
+    assert row is not None
+    assert row[0] == 2 and row[1] < row[0]
+
+
+async def test_form_post_answers_303_to_the_page_and_remembers_the_browser(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = await make_invite(api, auth)
+
+    first = await api.post(
+        f"/api/invites/{slug}/rsvp", data={"response": "IN", "name": "Kabir", "guests": ""}
+    )
+    assert first.status_code == 303
+    assert first.headers["location"] == f"/i/{slug}#rsvp-thanks"
+    cookie = first.headers["set-cookie"]
+    assert "HttpOnly" in cookie and f"Path=/api/invites/{slug}/rsvp" in cookie
+
+    # httpx keeps the cookie: a second form post from the same browser changes the answer.
+    second = await api.post(f"/api/invites/{slug}/rsvp", data={"response": "OUT", "name": "Kabir"})
+    assert second.status_code == 303
+    assert rsvp_rows(database_url, slug) == [("Kabir", "OUT", 0)]
+
+
+async def test_form_post_with_bad_input_goes_back_to_the_page_with_an_error(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    slug = await make_invite(api, auth)
+    response = await api.post(f"/api/invites/{slug}/rsvp", data={"response": "YES", "name": ""})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/i/{slug}#rsvp-error-invalid"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"response": "YES", "name": "A"},
+        {"response": "IN", "name": ""},
+        {"response": "IN", "name": "x" * 61},
+        {"response": "IN", "name": "A", "guests": 11},
+        {"response": "IN", "name": "A", "guests": -1},
+        {"response": "IN", "name": "A", "participant_key": "short"},
+        {"response": "IN", "name": "A", "extra": 1},
+    ],
+)
+async def test_bad_answers_are_problems(
+    api: httpx.AsyncClient, auth: dict[str, str], body: dict[str, object]
+) -> None:
+    slug = await make_invite(api, auth)
+    response = await api.post(f"/api/invites/{slug}/rsvp", json=body)
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_unknown_invite_and_unsupported_media_type(api: httpx.AsyncClient) -> None:
+    missing = await api.post(
+        "/api/invites/AAAAAAAAAAAAAA/rsvp", json={"response": "IN", "name": "A"}
+    )
+    assert missing.status_code == 404
+    xml = await api.post(
+        "/api/invites/AAAAAAAAAAAAAA/rsvp",
+        content=b"<rsvp/>",
+        headers={"content-type": "application/xml"},
+    )
+    assert xml.status_code in (404, 422)
+
+
+async def test_a_cancelled_invite_refuses_answers_clearly(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    slug = await make_invite(api, auth)
+    await api.delete(f"/api/invites/{slug}", headers=auth)
+
+    response = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "A"})
+    form = await api.post(f"/api/invites/{slug}/rsvp", data={"response": "IN", "name": "A"})
+
+    assert response.status_code == 409
+    assert "cancelled" in response.json()["detail"]
+    assert form.headers["location"] == f"/i/{slug}#rsvp-error-cancelled"
+
+
+async def test_a_past_dinner_refuses_answers(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = await make_invite(api, auth)
+    with psycopg.connect(database_url) as conn:
+        conn.execute(
+            "UPDATE invites SET starts_at = now() - interval '1 hour' WHERE slug = %s", (slug,)
+        )
+    response = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "A"})
+    assert response.status_code == 409
+    assert "already started" in response.json()["detail"]

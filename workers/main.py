@@ -1,0 +1,153 @@
+"""The SAQ worker: its clients opened once at start, hooks that beat, time and dead-letter jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import timedelta
+from typing import Any
+
+from saq import Worker
+from saq.job import Status
+from saq.queue.redis import RedisQueue
+
+from cdn.purge import create_purger
+from cdn.storage import create_storage
+from renderer.fonts import load_fonts, require_complex_shaping
+from tablefor import jobs, logs
+from tablefor.db.pool import create_pool
+from tablefor.jobs import ENRICH_OPTIONS, PUBLISH_OPTIONS, JobOptions
+from tablefor.observability import init_sentry
+from tablefor.ratelimit import RateLimiter
+from tablefor.services import ServiceUrls
+from tablefor.settings import Settings
+from workers import tasks
+from workers.deps import Deps
+from workers.enrichment import Enricher
+from workers.providers.setup import provider_slots
+from workers.site import load_templates, publish_site
+from workers.sweep import sweep_forever
+
+log = logging.getLogger("tablefor.worker")
+
+_OPTIONS: dict[str, JobOptions] = {jobs.ENRICH: ENRICH_OPTIONS, jobs.PUBLISH: PUBLISH_OPTIONS}
+
+
+def create_worker(settings: Settings, urls: ServiceUrls) -> Worker:
+    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["deps"] = await open_deps(settings, urls, queue)
+        ctx["sweeper"] = asyncio.create_task(
+            sweep_forever(ctx["deps"], settings.worker.sweep_interval)
+        )
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        ctx["sweeper"].cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ctx["sweeper"]
+        await close_deps(ctx["deps"])
+        await queue.disconnect()
+
+    return Worker(
+        queue,
+        functions=[(jobs.ENRICH, tasks.enrich), (jobs.PUBLISH, tasks.publish)],
+        concurrency=settings.worker.concurrency,
+        startup=startup,
+        shutdown=shutdown,
+        before_process=before_process,
+        after_process=after_process,
+        # SAQ's own sweeper rescues jobs of dead workers once their heartbeat is overdue.
+        timers={"sweep": 2, "schedule": 1, "abort": 1, "worker_info": 10},
+        shutdown_grace_period_s=10,
+        dequeue_timeout=1.0,
+    )
+
+
+async def open_deps(settings: Settings, urls: ServiceUrls, queue: RedisQueue) -> Deps:
+    require_complex_shaping()  # Hindi names must shape: fail at start, not in every image
+    pool = create_pool(settings.database, urls.database)
+    await pool.open(wait=False)
+    await queue.connect()
+    storage = create_storage(settings.storage)
+    templates = load_templates()
+    site = await publish_site(storage, templates, public_url=settings.api.public_url)
+    limiter = RateLimiter(queue.redis, prefix=f"{settings.redis.key_prefix}:rl")
+    return Deps(
+        settings=settings,
+        pool=pool,
+        queue=queue,
+        storage=storage,
+        purger=create_purger(settings.purge, public_url=settings.api.public_url),
+        fonts=load_fonts(),
+        templates=templates,
+        site=site,
+        enricher=Enricher(
+            provider_slots(settings.places),
+            storage=storage,
+            limiter=limiter,
+            reuse=timedelta(days=settings.places.reuse_days),
+        ),
+    )
+
+
+async def close_deps(deps: Deps) -> None:
+    await deps.enricher.aclose()
+    await deps.purger.aclose()
+    await deps.pool.close()
+
+
+async def before_process(ctx: dict[str, Any]) -> None:
+    job = ctx["job"]
+    options = _OPTIONS.get(job.function)
+    if options is not None:  # undo a Retry-After override of the previous attempt
+        job.retry_delay, job.retry_backoff = options.retry_delay, options.retry_backoff
+    ctx["started_at"] = time.monotonic()
+    ctx["beat"] = asyncio.create_task(_beat(job)) if job.heartbeat else None
+    log.info(
+        "job started",
+        extra={
+            "task": job.function,
+            "job": job.key,
+            "attempt": job.attempts,
+            "queue_wait_ms": max(0, job.started - job.queued),
+        },
+    )
+
+
+async def after_process(ctx: dict[str, Any]) -> None:
+    job = ctx["job"]
+    if ctx.get("beat") is not None:
+        ctx["beat"].cancel()
+    log.info(
+        "job finished",
+        extra={
+            "task": job.function,
+            "job": job.key,
+            "status": str(job.status),
+            "run_ms": round((time.monotonic() - ctx.get("started_at", time.monotonic())) * 1000),
+        },
+    )
+    if job.status == Status.FAILED:  # no attempts left: SAQ will not run it again
+        await tasks.give_up(
+            ctx["deps"], job.function, dict(job.kwargs or {}), job.error or "failed", job.attempts
+        )
+
+
+async def _beat(job: Any) -> None:
+    """Touch the job while it runs: a killed worker's job is then rescued within a heartbeat."""
+    interval = max(0.5, job.heartbeat / 3)
+    while True:
+        await asyncio.sleep(interval)
+        with contextlib.suppress(Exception):
+            await job.update()
+
+
+async def run_worker(settings: Settings, urls: ServiceUrls) -> None:
+    logs.configure(settings.observability.log_level)
+    init_sentry(settings, component="worker")
+    worker = create_worker(settings, urls)
+    log.info("worker starting", extra={"queue": settings.redis.queue_name})
+    await worker.start()

@@ -1,0 +1,30 @@
+"""The provider chain as configured: Google Places when a key is set, then Nominatim."""
+
+from __future__ import annotations
+
+from workers.enrichment import ProviderSlot
+from workers.providers.google_places import GooglePlaces
+from workers.providers.nominatim import Nominatim
+from tablefor.settings import PlacesSettings, RateLimit
+
+# Google's default quota is 600 requests a minute per method; stay well inside it.
+GOOGLE_RATE = RateLimit(limit=5, window=1)
+# Nominatim's usage policy: at most one request per second, for all our workers together.
+NOMINATIM_RATE = RateLimit(limit=1, window=1)
+
+
+def provider_slots(settings: PlacesSettings) -> list[ProviderSlot]:
+    slots = []
+    if settings.google_api_key:
+        google = GooglePlaces(
+            settings.google_api_key, base_url=settings.google_base_url, timeout=settings.timeout
+        )
+        slots.append(ProviderSlot(google, GOOGLE_RATE))
+    if settings.nominatim_base_url:
+        nominatim = Nominatim(
+            base_url=settings.nominatim_base_url,
+            user_agent=settings.nominatim_user_agent,
+            timeout=settings.timeout,
+        )
+        slots.append(ProviderSlot(nominatim, NOMINATIM_RATE))
+    return slots

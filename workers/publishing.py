@@ -1,0 +1,164 @@
+"""Render an invite's objects and publish them: storage, then the edge, then the record.
+
+Publishes of one invite are serialized by a PostgreSQL advisory lock and read the invite after
+taking it, so what reaches storage never goes backwards. The invite's version is read first;
+anything read after it can only be newer, which at worst costs one extra publish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import msgspec
+
+from cdn.policy import CACHE_CONTROL, Kind, invite_keys
+from cdn.purge import PurgeRequest
+from cdn.storage import StoredObject
+from renderer import words
+from renderer.ics import render_ics
+from renderer.model import OgImageRef
+from renderer.og_image import HEIGHT, WIDTH, OgCard, render_og_image
+from renderer.page import render_page
+from renderer.rsvps_json import render_rsvps_json
+from tablefor.db import invites
+from tablefor.db.pool import transaction
+from workers.deps import Deps
+from workers.snapshot import Snapshot, largest_photo_key, load
+
+log = logging.getLogger("tablefor.worker")
+
+_LOCK_NAMESPACE = 0x5055_0000_0000_0000  # "PU": publish locks, apart from other advisory locks
+# Bump when the OG image's design changes, so every invite's image is drawn again.
+OG_DESIGN = "og-1"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishResult:
+    invite_id: int
+    version: int | None  # None: the invite no longer exists
+    written: int  # objects whose bytes changed
+    up_to_date: bool  # nothing was owed
+
+
+async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> PublishResult:
+    """Publish the invite's current version (or re-render it anyway with `force`)."""
+    async with transaction(deps.pool) as conn:
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_NAMESPACE + invite_id,))
+        snapshot = await load(conn, invite_id=invite_id)
+        if snapshot is None:
+            return PublishResult(invite_id, None, 0, up_to_date=True)
+        row = snapshot.row
+        if row.published_version >= row.version and not force:
+            return PublishResult(invite_id, row.version, 0, up_to_date=True)
+        og_key, og_hash = await _og_image(deps, snapshot)
+        objects = _mutable_objects(deps, snapshot, og_key)
+        written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
+        # Purge before recording: if the edge cannot be told, the publish is retried as a whole.
+        if written or not force:
+            await deps.purger.purge(_purge_request(snapshot))
+        await invites.mark_published(
+            conn, invite_id=invite_id, version=row.version, og_key=og_key, og_hash=og_hash
+        )
+    log.info(
+        "published",
+        extra={"invite_id": invite_id, "version": row.version, "objects_written": written},
+    )
+    return PublishResult(invite_id, row.version, written, up_to_date=False)
+
+
+async def is_behind(deps: Deps, invite_id: int) -> bool:
+    async with transaction(deps.pool) as conn:
+        row = await invites.get_by_id(conn, invite_id=invite_id)
+    return row is not None and row.published_version < row.version
+
+
+def og_card(snapshot: Snapshot) -> OgCard:
+    invite = snapshot.invite
+    return OgCard(
+        title=invite.title,
+        host_name=invite.host_name,
+        restaurant_name=invite.restaurant.name,
+        locality=words.locality(invite),
+        when=words.when_short(invite),
+        party=words.party_words(invite.party_size),
+        cancelled=invite.cancelled,
+        seed=f"{invite.restaurant.name}|{invite.slug}",
+    )
+
+
+async def _og_image(deps: Deps, snapshot: Snapshot) -> tuple[str, str]:
+    """The OG image's key; drawn again only when what it shows has changed (not for RSVPs)."""
+    card = og_card(snapshot)
+    photo_key = largest_photo_key(snapshot.restaurant)
+    inputs = msgspec.json.encode([OG_DESIGN, card, photo_key])
+    og_hash = hashlib.sha256(inputs).hexdigest()
+    row = snapshot.row
+    if row.og_inputs_hash == og_hash and row.og_image_key:
+        return row.og_image_key, og_hash
+    photo = await deps.storage.get(photo_key) if photo_key else None
+    image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, photo=photo)
+    key = f"i/{row.slug}/og-{hashlib.sha256(image).hexdigest()[:16]}.jpg"
+    await deps.storage.put(
+        StoredObject(
+            key=key,
+            body=image,
+            content_type="image/jpeg",
+            cache_control=CACHE_CONTROL[Kind.IMMUTABLE],
+        )
+    )
+    return key, og_hash
+
+
+def _mutable_objects(deps: Deps, snapshot: Snapshot, og_key: str) -> list[StoredObject]:
+    invite, row = snapshot.invite, snapshot.row
+    public_url = deps.settings.api.public_url
+    page_url = f"{public_url}/i/{row.slug}"
+    og = OgImageRef(
+        url=f"{public_url}/{og_key}",
+        width=WIDTH,
+        height=HEIGHT,
+        alt=f"{words.heading(invite)} at {invite.restaurant.name}, {words.when_short(invite)}",
+    )
+    keys = invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)
+    page = render_page(invite, site=deps.site, og=og, templates=deps.templates)
+    return [
+        _object(f"i/{row.slug}/index.html", page, "text/html; charset=utf-8", Kind.PAGE, keys),
+        _object(
+            f"i/{row.slug}/rsvps.json",
+            render_rsvps_json(invite),
+            "application/json",
+            Kind.RSVPS,
+            keys,
+        ),
+        _object(
+            f"i/{row.slug}/invite.ics",
+            render_ics(invite, page_url=page_url),
+            "text/calendar; charset=utf-8",
+            Kind.CALENDAR,
+            keys,
+        ),
+    ]
+
+
+def _object(
+    key: str, body: bytes, content_type: str, kind: Kind, keys: tuple[str, ...]
+) -> StoredObject:
+    return StoredObject(
+        key=key,
+        body=body,
+        content_type=content_type,
+        cache_control=CACHE_CONTROL[kind],
+        surrogate_keys=keys,
+    )
+
+
+def _purge_request(snapshot: Snapshot) -> PurgeRequest:
+    row = snapshot.row
+    base = f"/i/{row.slug}"
+    return PurgeRequest(
+        keys=invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)[:1],
+        paths=(base, f"{base}/", f"{base}/rsvps.json", f"{base}/invite.ics"),
+    )

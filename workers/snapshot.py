@@ -1,0 +1,100 @@
+"""Everything one invite's render needs, read from the database and turned into renderer types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from renderer.model import Answer, Invite, Photo, PhotoSource, Restaurant
+from tablefor.db import invites, restaurants, rsvps
+from tablefor.db.invites import InviteRow
+from tablefor.db.pool import Connection
+from tablefor.db.restaurants import RestaurantRow
+from tablefor.domain import InviteStatus
+
+# The widths a restaurant photo is stored at (see workers/photos.py), smallest first; photos
+# narrower than the first are not used.
+PHOTO_WIDTHS = (480, 960, 1440)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    row: InviteRow
+    restaurant: RestaurantRow | None
+    invite: Invite
+
+
+async def load(conn: Connection, *, invite_id: int) -> Snapshot | None:
+    """Read the invite first: its version is what this snapshot publishes (see publishing.py)."""
+    row = await invites.get_by_id(conn, invite_id=invite_id)
+    if row is None:
+        return None
+    restaurant = (
+        await restaurants.get(conn, restaurant_id=row.restaurant_id) if row.restaurant_id else None
+    )
+    answers = await rsvps.for_invite(conn, invite_id=invite_id)
+    return Snapshot(row=row, restaurant=restaurant, invite=to_model(row, restaurant, answers))
+
+
+def to_model(
+    row: InviteRow, restaurant: RestaurantRow | None, answers: list[rsvps.RsvpRow]
+) -> Invite:
+    return Invite(
+        id=row.id,
+        slug=row.slug,
+        title=row.title,
+        message=row.message,
+        host_name=row.host_name,
+        cancelled=row.status == InviteStatus.CANCELLED,
+        starts_at=row.starts_at,
+        timezone=row.timezone,
+        party_size=row.party_size,
+        offer=row.offer,
+        revision=row.revision,
+        revised_at=row.revised_at,
+        version=row.version,
+        restaurant=_restaurant(row, restaurant),
+        answers=tuple(Answer(name=a.name, response=a.answer, guests=a.guests) for a in answers),
+    )
+
+
+def photo_key(base: str, width: int) -> str:
+    return f"{base}-{width}.jpg"
+
+
+def largest_photo_key(restaurant: RestaurantRow | None) -> str | None:
+    if restaurant is None or restaurant.photo_key is None or restaurant.photo_width is None:
+        return None
+    return photo_key(restaurant.photo_key, restaurant.photo_width)
+
+
+def _restaurant(row: InviteRow, found: RestaurantRow | None) -> Restaurant:
+    """The creator's words for name, area and city; the provider's for everything else."""
+    return Restaurant(
+        name=row.restaurant_name,
+        area=row.area,
+        city=row.city,
+        address=found.address if found else None,
+        rating=found.rating if found else None,
+        rating_count=found.rating_count if found else None,
+        price_level=found.price_level if found else None,
+        maps_uri=found.maps_uri if found else None,
+        website=found.website if found else None,
+        latitude=found.latitude if found else None,
+        longitude=found.longitude if found else None,
+        photo=_photo(found),
+    )
+
+
+def _photo(found: RestaurantRow | None) -> Photo | None:
+    if found is None or not (found.photo_key and found.photo_width and found.photo_height):
+        return None
+    # Stored at each standard width up to the original's; photo_width is the largest stored.
+    widths = [w for w in PHOTO_WIDTHS if w <= found.photo_width]
+    return Photo(
+        sources=tuple(
+            PhotoSource(url=f"/{photo_key(found.photo_key, w)}", width=w) for w in widths
+        ),
+        width=found.photo_width,
+        height=found.photo_height,
+        credit=found.photo_credit,
+    )

@@ -1,0 +1,69 @@
+"""The sweep: turn the debts recorded in PostgreSQL back into queue jobs.
+
+Invites created while Redis was down, jobs lost with a dead Redis, or enqueues SAQ dropped as
+duplicates all leave the same trace: an invite whose published version is behind, or whose
+enrichment is pending. Every few seconds one worker (an advisory lock elects it) enqueues them
+again; SAQ's keys make that a no-op for jobs already queued or running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+
+from tablefor import jobs
+from tablefor.db import invites
+from tablefor.db.pool import connection
+from tablefor.errors import Unavailable
+from workers.deps import Deps
+
+log = logging.getLogger("tablefor.worker")
+
+_SWEEP_LOCK = 0x5357_4545_5000_0000  # "SWEEP"
+BATCH = 500
+# Younger debts are most likely still in the queue from the request that made them.
+PUBLISH_GRACE_S = 1.0
+ENRICH_GRACE_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    led: bool  # False: another worker holds the sweep
+    publishes: int
+    enrichments: int
+
+
+async def sweep_once(deps: Deps) -> SweepReport:
+    async with connection(deps.pool) as conn:
+        cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (_SWEEP_LOCK,))
+        row = await cursor.fetchone()
+        if not (row and row[0]):
+            return SweepReport(led=False, publishes=0, enrichments=0)
+        try:
+            unpublished = await invites.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
+            pending = await invites.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(%s)", (_SWEEP_LOCK,))
+    published = [await jobs.request_publish(deps.queue, invite_id=d.invite_id) for d in unpublished]
+    enriched = [await jobs.request_enrich(deps.queue, invite_id=d.invite_id) for d in pending]
+    report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))
+    if report.publishes or report.enrichments:
+        log.info(
+            "sweep re-enqueued",
+            extra={"publishes": report.publishes, "enrichments": report.enrichments},
+        )
+    return report
+
+
+async def sweep_forever(deps: Deps, interval: float) -> None:
+    while True:
+        try:
+            await sweep_once(deps)
+        except (Unavailable, RedisError, OSError) as error:
+            log.warning("sweep skipped: a backing service is down", extra={"error": str(error)})
+        except Exception:
+            log.exception("sweep failed")
+        await asyncio.sleep(interval)

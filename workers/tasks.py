@@ -1,0 +1,116 @@
+"""The queue's tasks. Each takes ids, is safe to run twice, and gets its options from
+tablefor/jobs.py (timeouts, heartbeats, attempts, backoff), set at enqueue time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from saq.job import Job
+
+from tablefor import jobs
+from tablefor.db import dead_letters, invites
+from tablefor.db.pool import connection
+from tablefor.domain import EnrichState, InviteStatus
+from workers import publishing
+from workers.deps import Deps
+from workers.providers.base import ProviderError
+
+log = logging.getLogger("tablefor.worker")
+
+# Across queue retries and sweeps (a job that kills its worker is re-enqueued by the sweep with
+# fresh queue attempts): after this many starts, enrichment gives up for good.
+MAX_ENRICH_STARTS = 12
+# Follow-up rounds of one publish job while changes keep arriving (then the sweep carries on).
+MAX_PUBLISH_ROUNDS = 20
+
+
+class RetryLater(Exception):
+    """A provider asked us to come back later; SAQ retries the job with backoff."""
+
+
+async def enrich(ctx: dict[str, Any], *, invite_id: int) -> dict[str, Any]:
+    deps: Deps = ctx["deps"]
+    job: Job = ctx["job"]
+    async with connection(deps.pool) as conn:
+        counted = await invites.count_enrich_attempt(conn, invite_id=invite_id)
+        if counted is None:
+            return {"skipped": "no such invite"}
+        starts, state = counted
+        if state != EnrichState.PENDING:
+            return {"skipped": f"enrichment is {state}"}
+        row = await invites.get_by_id(conn, invite_id=invite_id)
+        assert row is not None
+        if row.status == InviteStatus.CANCELLED:
+            await invites.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.SKIPPED)
+            return {"skipped": "cancelled"}
+        if starts > MAX_ENRICH_STARTS:
+            reason = f"gave up after {starts - 1} starts"
+            await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, reason, starts - 1)
+            return {"gave_up": True}
+        try:
+            outcome = await deps.enricher.enrich(conn, row)
+        except ProviderError as error:
+            if not error.retryable:
+                await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, str(error), job.attempts)
+                return {"failed": str(error)}
+            _honour_retry_after(job, error.retry_after)
+            raise RetryLater(str(error)) from error
+    await _request_publish(deps, invite_id)
+    return {"restaurant_id": outcome.restaurant_id, "looked_up": outcome.looked_up}
+
+
+async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) -> dict[str, Any]:
+    """Publish the invite; if it changes meanwhile, wait a little and publish again.
+
+    The waits coalesce bursts (50 RSVPs in a second cost a few publishes), and the follow-up
+    rounds cover changes whose enqueue SAQ dropped because this job was already running.
+    """
+    deps: Deps = ctx["deps"]
+    delay = max(debounce_ms, deps.settings.worker.rsvp_debounce_ms) / 1000
+    if debounce_ms:
+        await asyncio.sleep(debounce_ms / 1000)
+    rounds = 0
+    result = await publishing.publish(deps, invite_id)
+    while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps, invite_id):
+        rounds += 1
+        await asyncio.sleep(delay)
+        result = await publishing.publish(deps, invite_id)
+    return {"version": result.version, "written": result.written, "rounds": rounds + 1}
+
+
+async def give_up(
+    deps: Deps, task: str, arguments: dict[str, Any], error: str, attempts: int
+) -> None:
+    """A dead letter, and the invite published anyway with what we have."""
+    invite_id = arguments.get("invite_id")
+    async with connection(deps.pool) as conn:
+        await dead_letters.record(
+            conn,
+            task=task,
+            arguments=arguments,
+            error=error,
+            attempts=attempts,
+            invite_id=invite_id,
+        )
+        if task == jobs.ENRICH and isinstance(invite_id, int):
+            await invites.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
+    log.error("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
+    if isinstance(invite_id, int):
+        await _request_publish(deps, invite_id)
+
+
+def _honour_retry_after(job: Job, retry_after: float | None) -> None:
+    """The next attempt waits what the provider asked, not a jittered backoff that could be
+    shorter. The worker's before-process hook restores the task's own options afterwards."""
+    if retry_after is not None:
+        job.retry_delay = retry_after
+        job.retry_backoff = False
+
+
+async def _request_publish(deps: Deps, invite_id: int) -> None:
+    try:
+        await jobs.request_publish(deps.queue, invite_id=invite_id)
+    except Exception as error:  # the sweep publishes from the recorded debt
+        log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})
