@@ -65,3 +65,9 @@ def invite_keys(*, slug: str, invite_id: int, restaurant_id: int | None) -> tupl
 def slug_key(slug: str) -> str:
     """The key every origin can attach (nginx derives it from the path; S3 stores it)."""
     return f"slug-{slug}"
+
+
+def invite_paths(slug: str) -> tuple[str, ...]:
+    """The public paths of an invite's mutable objects, for CDNs that purge by URL."""
+    base = f"/i/{slug}"
+    return (base, f"{base}/", f"{base}/rsvps.json", f"{base}/invite.ics")

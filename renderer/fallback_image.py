@@ -1,9 +1,9 @@
 """The designed background used when a restaurant has no photo, derived from a seed.
 
 The look is a warm candle-lit glow: a diagonal wash from shadow to base colour, two Gaussian
-glows, all from one of a few curated palettes, and a faint line motif (a plate with cutlery,
-ripples or dots) laid over it. Everything derives from
-SHA-256 of the seed, so the same seed gives the same bytes on every run and machine.
+glows, all from one of a few curated palettes, shadow drawn back over the places where text
+goes, and a faint line motif (a plate with cutlery, ripples or dots) laid over it. Everything
+derives from SHA-256 of the seed, so the same seed gives the same bytes on every run and machine.
 
 Convolutions (blur, resize filters) cost 10-20 ms per 1200×630 frame on the worker machines, so
 nothing here uses them per render: Gaussians are separable, hence a product of two stretched
@@ -113,7 +113,24 @@ def _lit_background(design: Design, width: int, height: int) -> Image.Image:
     )
     for glow, color in zip(design.glows, (palette.glow, palette.second_glow), strict=True):
         image.paste(Image.new("RGB", size, color), (0, 0), _glow(glow, width, height))
+    image.paste(Image.new("RGB", size, palette.shadow), (0, 0), _scrim(size))
     return image
+
+
+def _scrim(size: tuple[int, int]) -> Image.Image:
+    """Shadow laid back over the light where text goes: a band along the top and the lower
+    half, so that white text reads on any palette without darkening the finished image."""
+    width, height = size
+
+    def down(t: float) -> float:
+        under_title = 150 * max(0.0, 1 - t / 0.4) ** 2
+        under_name = 215 * math.pow(max(0.0, (t - 0.3) / 0.7), 1.3)
+        return max(under_title, under_name)
+
+    return ImageChops.lighter(
+        _stretch_column(_profile(height, down), width),
+        _stretch_row(_profile(width, lambda t: 70 * max(0.0, 1 - t / 0.7)), height),
+    )
 
 
 def _wash(size: tuple[int, int]) -> Image.Image:

@@ -121,10 +121,11 @@ class FontSet:
     def measure(self, runs: list[TextRun], size: int) -> float:
         return sum(self._run_length(run, size) for run in runs)
 
-    def ink_box(
+    def extent(
         self, runs: list[TextRun], size: int, origin: tuple[float, float]
-    ) -> tuple[float, float, float, float]:
-        """The box the runs' ink covers when drawn with their left baseline at `origin`."""
+    ) -> tuple[float, tuple[float, float, float, float]]:
+        """The advance of the runs and the box their ink covers, drawn from `origin` (the left
+        end of the baseline); ink can reach past the advance, as with J or f."""
         x, baseline = origin
         left, top, right, bottom = x, baseline, x, baseline
         for run in runs:
@@ -137,7 +138,7 @@ class FontSet:
             right = max(right, x + run_right * scale)
             bottom = max(bottom, baseline + run_bottom * scale)
             x += self._run_length(run, size)
-        return left, top, right, bottom
+        return x - origin[0], (left, top, right, bottom)
 
     def draw(
         self,

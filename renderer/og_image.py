@@ -39,6 +39,7 @@ ROW_TOP = HEIGHT - MARGIN_BOTTOM - PILL_HEIGHT
 GAP = 14  # the least space between the ink of two blocks
 RULE_SPACE = 30  # the accent rule sits this far above the name's ink
 MAX_TEXT_CHARS = 200  # far beyond what two lines hold at the smallest size
+MAX_STACKED_MARKS = 4  # Devanagari needs three (nukta, vowel sign, anusvara)
 BRAND = "tablefor"
 
 WHITE: Color = (255, 255, 255)
@@ -109,7 +110,10 @@ class CardLayout:
 def render_og_image(card: OgCard, *, fonts: FontSet, photo: bytes | None) -> bytes:
     if photo is not None:
         accent = CANCELLED_ACCENT if card.cancelled else PHOTO_ACCENT
-        encoded = _encode_within_limit(_draw_card(card, fonts, _photo_background(photo), accent))
+        background = _photo_background(photo)
+        # The fallback keeps its own shadow where text goes; a photo needs darkening there.
+        background.paste(_solid(SHADE), (0, 0), _shading())
+        encoded = _encode_within_limit(_draw_card(card, fonts, background, accent))
         if encoded is not None:
             return encoded
     # No photo, or one that compresses like noise even at the lowest quality.
@@ -122,7 +126,6 @@ def render_og_image(card: OgCard, *, fonts: FontSet, photo: bytes | None) -> byt
 
 def _draw_card(card: OgCard, fonts: FontSet, background: Image.Image, accent: Color) -> Image.Image:
     image = background.convert("L").convert("RGB") if card.cancelled else background
-    image.paste(_solid(SHADE), (0, 0), _shading())
     _paste_frame(image, accent)
     _draw_layout(image, layout_card(card, fonts, accent=accent), fonts, accent)
     _paste_eyebrow(image, card, fonts, accent)
@@ -268,6 +271,8 @@ def _bottom_row(card: OgCard, fonts: FontSet, accent: Color) -> tuple[list[Place
         placed = _one_line(role, _clean(value), style, fonts, (x + PILL_PADDING, baseline), room)
         if placed is None or room < 60:
             continue
+        # Marks below a descender can reach under the pill: lift such a line inside it.
+        [placed] = _moved([placed], min(0.0, ROW_TOP + PILL_HEIGHT - 2 - placed.box[3]))
         right = round(max(placed.origin[0] + placed.width, placed.box[2]) + PILL_PADDING)
         pills.append(Pill((x, ROW_TOP, right, ROW_TOP + PILL_HEIGHT), fill, opacity))
         texts.append(placed)
@@ -298,7 +303,7 @@ def _placed(
     role: str, text: str, style: TextStyle, fonts: FontSet, origin: tuple[float, float]
 ) -> PlacedText:
     runs = fonts.runs(text, style.weight)
-    left, top, right, bottom = fonts.ink_box(runs, style.size, origin)
+    advance, (left, top, right, bottom) = fonts.extent(runs, style.size, origin)
     # Glyphs such as J reach left of their origin: move the line so that its ink starts at x.
     shift = max(0.0, origin[0] - left)
     return PlacedText(
@@ -306,7 +311,7 @@ def _placed(
         tuple(runs),
         style,
         (origin[0] + shift, origin[1]),
-        fonts.measure(runs, style.size),
+        advance,
         (left + shift, top, right + shift, bottom),
     )
 
@@ -315,13 +320,20 @@ def _placed(
 
 
 def _clean(text: str | None) -> str:
+    """One line of visible text: controls and line breaks become spaces, runs of spaces one
+    space, and marks stacked beyond what any language needs (as in "Zalgo" text) go."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text[: MAX_TEXT_CHARS * 2])
-    visible = "".join(
-        " " if unicodedata.category(c)[0] in "CZ" and c not in "\u200c\u200d" else c for c in text
-    )
-    return " ".join(visible.split())[:MAX_TEXT_CHARS]
+    kept: list[str] = []
+    stacked_marks = 0
+    for char in unicodedata.normalize("NFC", text[: MAX_TEXT_CHARS * 2]):
+        category = unicodedata.category(char)
+        stacked_marks = stacked_marks + 1 if category[0] == "M" else 0
+        if stacked_marks > MAX_STACKED_MARKS:
+            continue
+        invisible = category[0] in "CZ" and char not in "\u200c\u200d"
+        kept.append(" " if invisible else char)
+    return " ".join("".join(kept).split())[:MAX_TEXT_CHARS]
 
 
 def _has_devanagari(text: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from cdn.policy import CACHE_CONTROL, Kind, invite_keys
+from cdn.policy import CACHE_CONTROL, Kind, invite_keys, invite_paths, slug_key
 from cdn.purge import PurgeRequest
 from cdn.storage import StoredObject
 from renderer import words
@@ -156,9 +156,7 @@ def _object(
 
 
 def _purge_request(snapshot: Snapshot) -> PurgeRequest:
-    row = snapshot.row
-    base = f"/i/{row.slug}"
-    return PurgeRequest(
-        keys=invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)[:1],
-        paths=(base, f"{base}/", f"{base}/rsvps.json", f"{base}/invite.ics"),
-    )
+    """By the slug's key, which every origin attaches (nginx derives it from the path), and by
+    path for CDNs that cannot purge by key."""
+    slug = snapshot.row.slug
+    return PurgeRequest(keys=(slug_key(slug),), paths=invite_paths(slug))

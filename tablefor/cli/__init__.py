@@ -9,6 +9,7 @@ import click
 
 from tablefor.cli.common import run_cli
 from tablefor.cli.data import creators, migrate
+from tablefor.cli.ops import dlq, purge, render, status
 from tablefor.cli.parse import parse
 from tablefor.cli.processes import api, dev, edge, worker
 
@@ -19,7 +20,7 @@ def cli() -> None:
     """Tablefor: restaurant bookings in, invite pages out."""
 
 
-for command in (dev, api, worker, edge, migrate, parse, creators):
+for command in (dev, api, worker, edge, migrate, parse, purge, render, dlq, status, creators):
     cli.add_command(command)
 
 

@@ -83,11 +83,15 @@ def dev(port: int, data_dir: Path | None) -> None:
     if data_dir is not None:
         os.environ["TABLEFOR_DATA_DIR"] = str(data_dir.absolute())
     os.environ.setdefault("TABLEFOR_PUBLIC_URL", f"http://127.0.0.1:{port}")
+    # The worker purges the dev edge after each publish.
+    os.environ.setdefault("TABLEFOR_PURGE", "varnish")
+    os.environ.setdefault("TABLEFOR_VARNISH_URL", f"http://127.0.0.1:{port}")
     settings = load_settings()
+    from cdn.edge import ensure_installed
     from tablefor.db.migrate import migrate as apply
-    from tablefor.devparts import DevPlaces, ensure_edge_packages
+    from tablefor.devparts import DevPlaces, forget_dev_edge, note_dev_edge
 
-    ensure_edge_packages()
+    ensure_installed()
     with services(settings) as urls, DevPlaces(settings) as places:
         _export(urls)
         places.export()
@@ -95,11 +99,13 @@ def dev(port: int, data_dir: Path | None) -> None:
             click.echo(f"applied {name}", err=True)
         api_port = _free_port()
         parts = _start_parts(port, api_port)
+        note_dev_edge(settings, f"http://127.0.0.1:{port}")
         try:
-            _wait_until_up(f"http://127.0.0.1:{port}/api/healthz", parts)
+            _wait_until_up(f"http://127.0.0.1:{port}/api/readyz", parts)
             click.echo(f"Tablefor is running at http://127.0.0.1:{port}  (Ctrl-C stops it)")
             _supervise(parts)
         finally:
+            forget_dev_edge(settings)
             _stop(parts)
 
 

@@ -326,3 +326,51 @@ async def count_enrich_attempt(conn: Connection, *, invite_id: int) -> tuple[int
     cursor = await conn.execute(_COUNT_ENRICH_ATTEMPT, {"id": invite_id})
     row = await cursor.fetchone()
     return None if row is None else (int(row[0]), str(row[1]))
+
+
+async def reset_enrichment(conn: Connection, *, invite_id: int) -> None:
+    """For a replayed dead letter: enrichment is owed again, with a fresh count of attempts."""
+    await conn.execute(
+        "UPDATE invites SET enrich_state = 'pending', enrich_attempts = 0, updated_at = now() "
+        "WHERE id = %(id)s",
+        {"id": invite_id},
+    )
+
+
+_SLUGS_OF_RESTAURANT = """
+SELECT i.slug FROM invites i JOIN restaurants r ON r.id = i.restaurant_id
+WHERE r.swiggy_id = %(swiggy_id)s
+UNION
+SELECT slug FROM invites WHERE swiggy_restaurant_id = %(swiggy_id)s
+"""
+
+
+async def slugs_of_restaurant(conn: Connection, *, swiggy_id: str) -> list[str]:
+    cursor = await conn.execute(_SLUGS_OF_RESTAURANT, {"swiggy_id": swiggy_id})
+    return sorted(str(row[0]) for row in await cursor.fetchall())
+
+
+async def existing_slugs(conn: Connection, *, slugs: list[str]) -> set[str]:
+    cursor = await conn.execute("SELECT slug FROM invites WHERE slug = ANY(%(slugs)s)", {"slugs": slugs})
+    return {str(row[0]) for row in await cursor.fetchall()}
+
+
+_IDS_FOR_RENDER = """
+SELECT id FROM invites
+WHERE id > %(after)s AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s)
+ORDER BY id LIMIT %(limit)s
+"""
+
+
+async def ids_for_render(
+    conn: Connection, *, after: int, since: datetime | None, limit: int
+) -> list[int]:
+    cursor = await conn.execute(_IDS_FOR_RENDER, {"after": after, "since": since, "limit": limit})
+    return [int(row[0]) for row in await cursor.fetchall()]
+
+
+async def ids_of_slugs(conn: Connection, *, slugs: list[str]) -> dict[str, int]:
+    cursor = await conn.execute(
+        "SELECT slug, id FROM invites WHERE slug = ANY(%(slugs)s)", {"slugs": slugs}
+    )
+    return {str(slug): int(invite_id) for slug, invite_id in await cursor.fetchall()}

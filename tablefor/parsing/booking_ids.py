@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tablefor.parsing.boundaries import starts_word
+from tablefor.parsing.scanning import anchored
 
 _LABEL = (
     r"(?:(?:booking|reservation|order|table|dineout)[ -]?(?:id|no|number|num|code|ref(?:erence)?)\b"
@@ -17,14 +17,13 @@ _LABEL = (
 )
 # Read on the lower-cased text; the id is then cut from the original at the same offsets.
 _BOOKING_ID = re.compile(_LABEL + r"\.?(?: is)? ?[:#=-]? ?#? ?(?P<id>[a-z0-9][a-z0-9-]{3,30})\b")
+_ANCHOR = re.compile(r"(?:booking|reservation|order|table|dineout|confirmation|ref|pnr)")
 # Indian mobiles (with or without +91 / 0) and landlines with an STD code.
 _PHONE = re.compile(r"^(?:(?:\+?91|0)?[6-9]\d{9}|0\d{10})$")
 
 
 def find_booking_id(text: str, folded: str) -> str | None:
-    for match in _BOOKING_ID.finditer(folded):
-        if not starts_word(folded, match.start()):
-            continue
+    for match in anchored(folded, _ANCHOR, _BOOKING_ID):
         token = text[match.start("id") : match.end("id")].strip("-")
         if any(char.isdigit() for char in token) and not _PHONE.match(token):
             return token

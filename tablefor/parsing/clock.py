@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from tablefor.parsing.boundaries import follows_any, starts_word
+from tablefor.parsing.scanning import ends_word, follows_any, starts_word
 from tablefor.parsing.dates import MONTH_PATTERN
 
 # Explicit (am/pm, 24-hour, 'hrs') beats context-read ('8 baje', '9:00') beats a bare 'at 8'.
@@ -21,29 +21,37 @@ _MAX_MENTIONS = 200
 _HINT_BEFORE, _HINT_AFTER = 30, 20
 _LONGEST_SLOT_MINUTES = 4 * 60
 
-# All patterns read the lower-cased text, and start with what they match (see boundaries.py).
+# All patterns read the lower-cased text, and start with what they match (see scanning.py).
 _NUMBER_BEFORE = "0123456789:.+/"
 _TWELVE_HOUR = re.compile(
-    r"(?:(?P<h1>\d{1,2})(?:[:.](?P<m1>[0-5]\d))? ?(?:(?P<ap1>[ap])\.? ?m\.?)? ?(?:-|to|till|until) ?)?"
-    r"(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))? ?(?P<ap>[ap])\.? ?m(?![a-z])\.?"
+    r"(?P<h>[0-9][0-9]?)(?:[:.](?P<m>[0-5][0-9]))? ?(?P<ap>[ap])\.? ?m(?![a-z])\.?"
+)
+# The start of a slot, '8:00-' in '8:00-8:30 pm', read backwards from where the end time starts.
+_RANGE_START = re.compile(
+    r"(?P<h1>[0-9][0-9]?)(?:[:.](?P<m1>[0-5][0-9]))? ?(?:(?P<ap1>[ap])\.? ?m\.?)?"
+    r" ?(?:-|to|till|until) ?$"
 )
 _TWENTY_FOUR_HOUR = re.compile(
-    r"(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d)(?::[0-5]\d)?|h(?P<mh>[0-5]\d)|\.(?P<md>[0-5]\d))"
-    r"(?![\d:])(?! ?[ap]\.? ?m(?![a-z]))(?P<suffix> ?(?:hrs?|hours|uhr|h)\b)?"
+    r"(?P<h>[0-9][0-9]?)(?::(?P<m>[0-5][0-9])(?::[0-5][0-9])?|h(?P<mh>[0-5][0-9])"
+    r"|\.(?P<md>[0-5][0-9]))(?![\d:])(?! ?[ap]\.? ?m(?![a-z]))(?P<suffix> ?(?:hrs?|hours|uhr|h)\b)?"
 )
-_COMPACT_HRS = re.compile(r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d) ?(?:hrs?|hours|h)\b")
-_NOON = re.compile(r"(?:12 ?)?noon\b")
-_HINDI_HOUR = re.compile(r"(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))? ?(?:baje|bajey|bje|बजे)")
-_OCLOCK = re.compile(r"(?P<h>\d{1,2}) ?o' ?clock\b")
+_COMPACT_HRS = re.compile(r"(?P<h>[0-2][0-9])(?P<m>[0-5][0-9]) ?(?:hrs?|hours|h)\b")
+_NOON = re.compile(r"12 ?noon\b|noon\b")
+_HINDI_HOUR = re.compile(r"(?P<h>[0-9][0-9]?)(?:[:.](?P<m>[0-5][0-9]))? ?(?:baje|bajey|bje|बजे)")
+_OCLOCK = re.compile(r"(?P<h>[0-9][0-9]?) ?o' ?clock\b")
 _BARE_HOUR = re.compile(
-    r"(?:at|by|around|arnd|@) ?(?P<h>\d{1,2})(?![\d:./%]|,\d)"
+    r"(?:at|by|around|arnd|@) ?(?P<h>[0-9][0-9]?)(?![\d:./%]|,\d)"
     r"(?! ?(?:st|nd|rd|th|guests?|people|pax|persons?|ppl|log|of|mins?|minutes|hrs?|hours"
     rf"|days?|km|rs|inr|k)\b)(?! ?%)(?! ?{MONTH_PATTERN})"
 )
+_HINTS = {
+    **dict.fromkeys(("tonight", "tonite", "night", "raat", "raath", "रात"), "night"),
+    **dict.fromkeys(("dinner", "evening", "shaam", "sham", "drinks", "शाम"), "evening"),
+    **dict.fromkeys(("morning", "breakfast", "brunch", "subah", "subha", "सुबह"), "morning"),
+}
 _HINT = re.compile(
-    r"(?P<night>(?:tonight|tonite|night|raat|raath)\b|रात)"
-    r"|(?P<evening>(?:dinner|evening|shaam|sham|drinks)\b|शाम)"
-    r"|(?P<morning>(?:morning|breakfast|brunch|subah|subha)\b|सुबह)"
+    r"(?:tonight|tonite|night|raath?|dinner|evening|shaam|sham|drinks|morning|breakfast|brunch"
+    r"|subah|subha|रात|शाम|सुबह)"
 )
 
 
@@ -71,18 +79,22 @@ class _Context:
         window_start = max(0, start - _HINT_BEFORE)
         hints = _hints(self._text, window_start, end + _HINT_AFTER)
         nearest = min(hints, key=lambda hint: abs(hint.start() - start), default=None)
-        return None if nearest is None else nearest.lastgroup
+        return None if nearest is None else _HINTS[nearest.group()]
 
     def _anywhere(self) -> str | None:
         if not self._document_read:
             found = next(_hints(self._text, 0, len(self._text)), None)
-            self._document = None if found is None else found.lastgroup
+            self._document = None if found is None else _HINTS[found.group()]
             self._document_read = True
         return self._document
 
 
 def _hints(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    return (m for m in _HINT.finditer(text, start, end) if starts_word(text, m.start()))
+    return (
+        m
+        for m in _HINT.finditer(text, start, end)
+        if starts_word(text, m.start()) and ends_word(text, m.end())
+    )
 
 
 def find_times(text: str) -> list[TimeMention]:
@@ -113,22 +125,23 @@ def _twelve_hour(text: str, context: _Context) -> Iterator[TimeMention]:
         end_hour = _from_twelve_hour(int(match["h"]), match["ap"])
         if end_hour is None:
             continue
-        hour, minute = end_hour, int(match["m"] or 0)
-        start_hour = _range_start(match, end_hour * 60 + minute)
-        if start_hour is not None:
-            hour, minute = start_hour, int(match["m1"] or 0)
-        yield TimeMention(match.start(), match.end(), EXPLICIT, hour, minute)
+        start, hour, minute = match.start(), end_hour, int(match["m"] or 0)
+        slot = _RANGE_START.search(text, max(0, start - 16), start)
+        slot_start = None if slot is None else _slot_start(slot, match["ap"], hour * 60 + minute)
+        if slot is not None and slot_start is not None:
+            start, hour, minute = slot.start(), slot_start, int(slot["m1"] or 0)
+        yield TimeMention(start, match.end(), EXPLICIT, hour, minute)
 
 
-def _range_start(match: re.Match[str], end_minutes: int) -> int | None:
+def _slot_start(slot: re.Match[str], meridiem: str, end_minutes: int) -> int | None:
     """The start hour of '8:00-8:30 PM': the end's am/pm, unless that puts it after the end."""
-    if match["h1"] is None:
+    if follows_any(slot.string, slot.start(), _NUMBER_BEFORE):
         return None
-    hour = _from_twelve_hour(int(match["h1"]), match["ap1"] or match["ap"])
+    hour = _from_twelve_hour(int(slot["h1"]), slot["ap1"] or meridiem)
     if hour is None:
         return None
-    start_minutes = hour * 60 + int(match["m1"] or 0)
-    if match["ap1"] is None and hour >= 12 and start_minutes > end_minutes:
+    start_minutes = hour * 60 + int(slot["m1"] or 0)
+    if slot["ap1"] is None and hour >= 12 and start_minutes > end_minutes:
         hour, start_minutes = hour - 12, start_minutes - 720  # '11:30-12:30 PM' starts at 11:30
     # A slot is a few hours at most; 'table for 2 - 8pm' is a party size and then a time.
     return hour if 0 <= end_minutes - start_minutes <= _LONGEST_SLOT_MINUTES else None
@@ -145,6 +158,8 @@ def _twenty_four_hour(text: str, context: _Context) -> Iterator[TimeMention]:
     for match in _after_number_boundary(text, _TWENTY_FOUR_HOUR):
         raw_hour, hour = match["h"], int(match["h"])
         minute = int(match["m"] or match["mh"] or match["md"])
+        if hour > 23:
+            continue
         explicit = hour == 0 or hour >= 12 or raw_hour.startswith("0") or bool(match["suffix"])
         if match["md"] is not None and not (hour >= 13 or match["suffix"]):
             continue  # '4.50' is a rating or a price, '19.30' a time
@@ -157,7 +172,8 @@ def _twenty_four_hour(text: str, context: _Context) -> Iterator[TimeMention]:
 
 def _compact_hrs(text: str, context: _Context) -> Iterator[TimeMention]:
     for match in _after_number_boundary(text, _COMPACT_HRS):
-        yield TimeMention(match.start(), match.end(), EXPLICIT, int(match["h"]), int(match["m"]))
+        if int(match["h"]) <= 23:
+            yield TimeMention(match.start(), match.end(), EXPLICIT, int(match["h"]), int(match["m"]))
 
 
 def _noon(text: str, context: _Context) -> Iterator[TimeMention]:

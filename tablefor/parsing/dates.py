@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from tablefor.parsing.boundaries import follows_any, starts_word
+from tablefor.parsing.scanning import ends_word, follows_any, starts_word
 
 # How much a mention is trusted when several disagree: a written date beats 'tomorrow', which
 # beats a bare '18/12' (could be a fraction), which beats a lone weekday.
@@ -29,19 +29,19 @@ MONTH_ABBREVIATIONS = ("jan feb mar apr may jun jul aug sep oct nov dec").split(
 WEEKDAY_NAMES = ("monday tuesday wednesday thursday friday saturday sunday").split()
 _MONTHS = {name: number for number, name in enumerate(MONTH_ABBREVIATIONS, start=1)}
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d)(?![\d:]| ?(?:hrs?|hours)\b)"
-# All patterns read the lower-cased text, and start with what they match (see boundaries.py).
-_DAY_MONTH = re.compile(
-    rf"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?: of)?[ -]?(?P<month>{MONTH_PATTERN})"
-    rf"(?:[ ,'-]{{1,3}}{_YEAR})?"
-)
-_MONTH_DAY = re.compile(
-    rf"(?P<month>{MONTH_PATTERN}) ?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?![\d:])(?:,? {_YEAR})?"
-)
+# All patterns read the lower-cased text, and start with what they match (see scanning.py).
+# A month name is rare in a text and cheap to scan for; the day is read next to it: before it
+# ('12th December 2026', '12-Dec') or after it ('December 10, 2026').
+_MONTH = re.compile(MONTH_PATTERN)
+_DAY_BEFORE = re.compile(r"(?P<day>[0-9][0-9]?)(?:st|nd|rd|th)?(?: of)?[ -]?$")
+_YEAR_AFTER = re.compile(rf"[ ,'-]{{1,3}}{_YEAR}")
+_DAY_AFTER = re.compile(rf" ?(?P<day>[0-9][0-9]?)(?:st|nd|rd|th)?(?![\d:])(?:,? {_YEAR})?")
 _NUMERIC = re.compile(
-    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d\d)(?![\d/:]|[.-]\d)"
+    r"(?P<a>[0-9][0-9]?)(?P<sep>[/.-])(?P<b>[0-9][0-9]?)(?P=sep)(?P<year>[0-9]{4}|[0-9]{2})"
+    r"(?![\d/:]|[.-]\d)"
 )
-_ISO = re.compile(r"(?P<year>(?:19|20)\d\d)-(?P<b>\d\d?)-(?P<a>\d\d?)(?![\d/:-])")
-_SHORT_NUMERIC = re.compile(r"(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/:%]|[.-]\d)")
+_ISO = re.compile(r"(?P<year>[12][09][0-9][0-9])-(?P<b>[0-9][0-9]?)-(?P<a>[0-9][0-9]?)(?![\d/:-])")
+_SHORT_NUMERIC = re.compile(r"(?P<a>[0-9][0-9]?)/(?P<b>[0-9][0-9]?)(?![\d/:%]|[.-]\d)")
 _NUMBER_BEFORE = "0123456789/.:+-"
 _DATE_LABEL = re.compile(r"\b(?:date|on)\b[: ]*$")
 
@@ -53,13 +53,14 @@ _RELATIVE_WORDS = {
 }  # fmt: skip
 _RELATIVE = re.compile(
     r"(?:day after tomorrow|today|tonight|tonite|tomm?orr?ow|tmrw|tmr|kal|aaj|parso"
-    r"|this (?:evening|afternoon))\b|(?:आज|कल|परसों)(?![\u0900-\u097f])"
+    r"|this (?:evening|afternoon)|आज|कल|परसों)"
 )
 _WEEKDAYS = {name[:3]: number for number, name in enumerate(WEEKDAY_NAMES)}
 _WEEKDAY = re.compile(
-    r"(?:(?P<next>next|coming|this|on) )?(?P<weekday>mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?"
-    r"|thu(?:r|rs|rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\b\.?"
+    r"(?:mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)\b\.?"
 )
+_WEEKDAY_QUALIFIER = re.compile(r"(?:next|coming|this|on) $")
 # 'sat', 'sun', 'wed' are ordinary words too; a short form counts only when a date, a time or
 # a meal follows it, or 'on'/'next' comes before it.
 _AFTER_SHORT_WEEKDAY = re.compile(
@@ -87,8 +88,7 @@ def find_dates(text: str, *, day_first: bool) -> list[DateMention]:
     found: list[DateMention] = []
     taken = bytearray(len(text) + 1)
     finders = (
-        _named_dates(text, _DAY_MONTH),
-        _named_dates(text, _MONTH_DAY),
+        _named_dates(text),
         _numeric_dates(text, _NUMERIC, day_first=day_first),
         _numeric_dates(text, _ISO, day_first=True),
         _numeric_dates(text, _SHORT_NUMERIC, day_first=day_first),
@@ -111,14 +111,25 @@ def is_valid_date(year: int | None, month: int, day: int) -> bool:
     return 1900 <= year <= 2200 and day <= calendar.monthrange(year, month)[1]
 
 
-def _named_dates(text: str, pattern: re.Pattern[str]) -> Iterator[DateMention]:
-    for match in pattern.finditer(text):
-        if not _starts_cleanly(text, match):
+def _named_dates(text: str) -> Iterator[DateMention]:
+    for month_match in _MONTH.finditer(text):
+        if not starts_word(text, month_match.start()):
             continue
-        month = _MONTHS[match["month"][:3]]
-        day, year = int(match["day"]), _year(match["year"])
-        if is_valid_date(year, month, day):
-            yield DateMention(match.start(), match.end(), CALENDAR, month, day, year)
+        month = _MONTHS[month_match.group()[:3]]
+        window = max(0, month_match.start() - 8)
+        before = _DAY_BEFORE.search(text, window, month_match.start())
+        if before is not None and not follows_any(text, before.start(), _NUMBER_BEFORE):
+            year = _YEAR_AFTER.match(text, month_match.end())
+            start, day = before.start(), int(before["day"])
+        else:
+            year = after = _DAY_AFTER.match(text, month_match.end())
+            if after is None:
+                continue
+            start, day = month_match.start(), int(after["day"])
+        end = month_match.end() if year is None else year.end()
+        year_number = None if year is None else _year(year["year"])
+        if is_valid_date(year_number, month, day):
+            yield DateMention(start, end, CALENDAR, month, day, year_number)
 
 
 def _numeric_dates(text: str, pattern: re.Pattern[str], *, day_first: bool) -> Iterator[DateMention]:
@@ -138,7 +149,7 @@ def _numeric_dates(text: str, pattern: re.Pattern[str], *, day_first: bool) -> I
 
 def _relative_days(text: str) -> Iterator[DateMention]:
     for match in _RELATIVE.finditer(text):
-        if not starts_word(text, match.start()):
+        if not (starts_word(text, match.start()) and ends_word(text, match.end())):
             continue
         word = " ".join(match.group().split())
         days = _RELATIVE_WORDS.get(word, 1)  # the misspellings of 'tomorrow' fall through
@@ -149,22 +160,17 @@ def _weekdays(text: str) -> Iterator[DateMention]:
     for match in _WEEKDAY.finditer(text):
         if not starts_word(text, match.start()):
             continue
-        name, qualifier = match["weekday"], match["next"] or ""
+        name = match.group().rstrip(".")
+        before = _WEEKDAY_QUALIFIER.search(text, max(0, match.start() - 7), match.start())
+        qualifier = before.group().strip() if before else ""
         is_short = len(name) < 6  # the full names are six letters or more
         if is_short and not qualifier and not _AFTER_SHORT_WEEKDAY.match(text, match.end()):
             continue
         weekday = _WEEKDAYS[name[:3]]
-        start = match.start("weekday") if qualifier in ("on", "this") else match.start()
+        start = before.start() if before and qualifier in ("next", "coming") else match.start()
         yield DateMention(
             start, match.end(), WEEKDAY, weekday=weekday, skip_this_week=qualifier == "next"
         )
-
-
-def _starts_cleanly(text: str, match: re.Match[str]) -> bool:
-    """A day number not glued to a number before it; a month name not inside a word."""
-    if match.group()[0].isdigit():
-        return not follows_any(text, match.start(), _NUMBER_BEFORE)
-    return starts_word(text, match.start())
 
 
 def _year(raw: str | None) -> int | None:

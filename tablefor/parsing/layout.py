@@ -28,7 +28,7 @@ _MAX_LINES = 400
 _MAX_NAME_LINE_WORDS = 6
 _LINE = re.compile(r"[^\n]+")
 _LABELLED = re.compile(
-    r"^(?:restaurant|venue|outlet|place|hotel)(?: name)? ?[:=-] ?(?P<value>[^\n]{2,160})$",
+    r"(?:restaurant|venue|outlet|place|hotel)(?: name)? ?[:=-] ?(?P<value>[^\n]{2,160})$",
     re.MULTILINE,
 )
 _DASH_TABLE = re.compile(
@@ -50,6 +50,8 @@ _FURNITURE = re.compile(
 
 def labelled_guesses(text: str, folded: str) -> Iterator[Guess]:
     for match in islice(_LABELLED.finditer(folded), _MAX_LINES):
+        if match.start() > 0 and folded[match.start() - 1] != "\n":
+            continue  # the label must start its line
         value = text[match.start("value") : match.end("value")]
         guess = guess_from_parts(value.split(",")[:6], strength=LABELLED, lowercase_ok=True)
         if guess is not None:

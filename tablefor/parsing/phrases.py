@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
-from tablefor.parsing.boundaries import follows_any, starts_word
+from tablefor.parsing.scanning import follows_any, starts_word
 from tablefor.parsing.cities import canonical_city, may_name_city
 from tablefor.parsing.guesses import (
     ADDRESS,

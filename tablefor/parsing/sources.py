@@ -5,22 +5,25 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tablefor.parsing.boundaries import starts_word
+from tablefor.parsing.scanning import starts_word
 from tablefor.parsing.urls import Url, is_swiggy
 
 # Brand words in the lower-cased prose. The first one named wins: a Zomato confirmation may
 # still say 'also on Swiggy' further down, rarely the other way round.
+_BRANDS = {
+    "swiggy": "swiggy_dineout", "dineout": "swiggy_dineout", "dinecash": "swiggy_dineout",
+    "zomato": "zomato", "eazydiner": "eazydiner", "eazy diner": "eazydiner",
+    "opentable": "opentable", "open table": "opentable",
+    "district.in": "district", "district app": "district", "district by zomato": "district",
+    "reserve with google": "google", "google reserve": "google",
+}  # fmt: skip
 _BRAND = re.compile(
-    r"(?P<swiggy_dineout>(?:swiggy|dineout|dinecash)\b"
-    r"|i(?: have|'ve) made a booking on\b[^\n]{0,80}?\bguest\(s\) at\b)"
-    r"|(?P<zomato>zomato\b)"
-    r"|(?P<eazydiner>eazy ?diner\b)"
-    r"|(?P<opentable>open ?table\b)"
-    r"|(?P<district>district(?:\.in| app| by zomato)\b|(?:on|via|from|using) (?:the )?district\b"
-    r"|(?<=[|·-] )district$|^district$)"
-    r"|(?P<google>reserve with google\b|google reserve\b)",
-    re.MULTILINE,
+    r"(?:swiggy|dineout|dinecash|zomato|eazy ?diner|open ?table|district(?:\.in| app| by zomato)"
+    r"|reserve with google|google reserve)\b"
 )
+# 'District' is also an ordinary word: only 'on District' or a line ending '| District' count.
+_DISTRICT = re.compile(r"(?:on|via|from|using) (?:the )?district\b|(?:[|·-] |^)district$", re.MULTILINE)
+_SWIGGY_SHARE = re.compile(r"i(?: have|'ve) made a booking on\b[^\n]{0,80}?\bguest\(s\) at\b")
 # OpenTable's confirmation e-mail names no brand in its body, but its wording is distinctive.
 _OPENTABLE_EMAIL = "your reservation is confirmed"
 _ADD_TO_CALENDAR = "add to calendar"
@@ -37,15 +40,27 @@ _HOSTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def detect_source(folded: str, urls: Sequence[Url]) -> str:
     """One of SOURCES, from the lower-cased prose and the links; 'unknown' if nothing tells."""
-    brand = next((m for m in _BRAND.finditer(folded) if starts_word(folded, m.start())), None)
-    if brand is not None and brand.lastgroup is not None:
-        return brand.lastgroup
+    named = _first_brand(folded)
+    if named is not None:
+        return named
     from_link = _source_from_links(urls)
     if from_link is not None:
         return from_link
     if _OPENTABLE_EMAIL in folded and _ADD_TO_CALENDAR in folded:
         return "opentable"
     return "unknown"
+
+
+def _first_brand(folded: str) -> str | None:
+    brand = next((m for m in _BRAND.finditer(folded) if starts_word(folded, m.start())), None)
+    found = [] if brand is None else [(brand.start(), _BRANDS[" ".join(brand.group().split())])]
+    if "district" in folded:
+        district = _DISTRICT.search(folded)
+        found += [] if district is None else [(district.start(), "district")]
+    if "made a booking" in folded:
+        share = _SWIGGY_SHARE.search(folded)
+        found += [] if share is None else [(share.start(), "swiggy_dineout")]
+    return min(found)[1] if found else None
 
 
 def _source_from_links(urls: Sequence[Url]) -> str | None:

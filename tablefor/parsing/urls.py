@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from urllib.parse import unquote
 
 _MAX_URLS = 50
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'`]+"
-    r"|(?<![\w@.-])(?:[a-z0-9-]{1,63}\.){1,4}(?:com|in|me|co|app|link|to|net|org)/[^\s<>\"'`]*",
-    re.IGNORECASE,
-)
+# Both read the lower-cased text, so they can start with a literal (see scanning.py).
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+")
+# A link pasted without 'https://': found by its '.com/' and read back to the host's start.
+_BARE_HOST_END = re.compile(r"\.(?:com|in|me|co|app|link|to|net|org)/")
+_HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+_LINK_END = re.compile(r"[\s<>\"'`]")
 _SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 _HOST_END = re.compile(r"[/?#:]")
 _TRAILING_PUNCTUATION = ".,;:!?)]}*'\""
@@ -42,13 +44,30 @@ class Url:
 
 
 def find_urls(text: str) -> list[Url]:
-    urls: list[Url] = []
-    for match in _URL.finditer(text):
-        raw = match.group().rstrip(_TRAILING_PUNCTUATION)
-        urls.append(_parse_url(raw, match.start()))
-        if len(urls) == _MAX_URLS:
-            break
+    """Links with a scheme or 'www.', and bare 'swiggy.com/...' ones, in the order they appear."""
+    if "/" not in text:
+        return []
+    lowered = text.lower()  # same length (normalize.py sees to it), so offsets carry over
+    spans = [(m.start(), m.end()) for m in islice(_URL.finditer(lowered), _MAX_URLS)]
+    spans += islice(_bare_links(lowered, spans), _MAX_URLS)
+    urls = []
+    for start, end in sorted(spans)[:_MAX_URLS]:
+        raw = text[start:end].rstrip(_TRAILING_PUNCTUATION)
+        urls.append(_parse_url(raw, start))
     return urls
+
+
+def _bare_links(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    for host_end in _BARE_HOST_END.finditer(text):
+        if any(start <= host_end.start() < end for start, end in taken):
+            continue
+        start = host_end.start()
+        while start > 0 and text[start - 1] in _HOST_CHARACTERS and host_end.start() - start < 253:
+            start -= 1
+        end_match = _LINK_END.search(text, host_end.end())
+        end = len(text) if end_match is None else end_match.start()
+        if start < host_end.start() and text[start] not in ".-":
+            yield start, end
 
 
 def without_urls(text: str, urls: Sequence[Url]) -> str:

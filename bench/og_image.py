@@ -1,0 +1,186 @@
+"""Benchmark of the Open Graph renderer against Satori + resvg on the same card.
+
+    .venv/bin/python bench/og_image.py [--n 100] [--save-dir DIR] [--no-satori]
+
+Times render_og_image (JPEG out) for a card over a 1600×1200 photo, over the designed fallback
+and with a Hindi restaurant name, and the same three cards drawn by Satori (SVG) and resvg (PNG
+out) from bench/satori, which is installed with `npm ci` the first time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import PIL
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, features
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from renderer.fallback_image import render_fallback  # noqa: E402
+from renderer.fonts import load_fonts  # noqa: E402
+from renderer.og_image import OgCard, render_og_image  # noqa: E402
+
+SATORI_DIRECTORY = ROOT / "bench" / "satori"
+
+LATIN = OgCard(
+    title="Priya's birthday dinner",
+    host_name="Priya",
+    restaurant_name="The Bombay Canteen",
+    locality="Jubilee Hills, Hyderabad",
+    when="Sat 12 Dec · 8:00 PM",
+    party="Table for 6",
+    seed="restaurant-42:invite-7",
+)
+HINDI = OgCard(
+    title="प्रिया का जन्मदिन",
+    host_name="प्रिया",
+    restaurant_name="सागर रत्न",
+    locality="कनॉट प्लेस, नई दिल्ली",
+    when="Sat 12 Dec · 8:00 PM",
+    party="Table for 6",
+    seed="restaurant-9:invite-3",
+)
+
+
+def dinner_photo(width: int = 1600, height: int = 1200) -> bytes:
+    """A stand-in for a restaurant photo, with as much detail: wood grain, plates, bokeh."""
+    rng = random.Random(7)
+    image = Image.new("RGB", (width, height), (58, 36, 24))
+    pen = ImageDraw.Draw(image)
+    for y in range(0, height, 6):
+        shade = 60 + rng.randint(-12, 12)
+        pen.line(
+            (0, y, width, y + rng.randint(-20, 20)), fill=(shade + 30, shade, shade - 25), width=5
+        )
+    for _ in range(5):
+        x, y, r = (
+            rng.randint(100, width - 100),
+            rng.randint(300, height - 100),
+            rng.randint(120, 260),
+        )
+        pen.ellipse((x - r, y - r, x + r, y + r), fill=(235, 230, 220))
+        pen.ellipse((x - r * 0.7, y - r * 0.7, x + r * 0.7, y + r * 0.7), fill=(200, 120, 40))
+        for _ in range(30):
+            a, b = x + rng.randint(-r // 2, r // 2), y + rng.randint(-r // 2, r // 2)
+            pen.ellipse(
+                (a - 8, b - 8, a + 8, b + 8), fill=(rng.randint(150, 230), rng.randint(60, 160), 20)
+            )
+    lights = Image.new("RGB", (width, height))
+    glow = ImageDraw.Draw(lights)
+    for _ in range(25):
+        x, y, r = rng.randint(0, width), rng.randint(0, height // 3), rng.randint(20, 70)
+        glow.ellipse((x - r, y - r, x + r, y + r), fill=(255, 190, 110))
+    image = ImageChops.screen(
+        image.filter(ImageFilter.GaussianBlur(1.2)), lights.filter(ImageFilter.GaussianBlur(12))
+    )
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=88)
+    return output.getvalue()
+
+
+def timed(render: Callable[[], object], n: int) -> tuple[float, float]:
+    render()  # warm-up: sized fonts, cached layers
+    durations = []
+    for _ in range(n):
+        start = time.perf_counter_ns()
+        render()
+        durations.append((time.perf_counter_ns() - start) / 1e6)
+    durations.sort()
+    return statistics.median(durations), durations[min(n - 1, -(-n * 95 // 100) - 1)]
+
+
+def run_satori(n: int, photo_path: Path, save_dir: Path | None) -> dict[str, dict[str, float]]:
+    npm, node = shutil.which("npm"), shutil.which("node")
+    if npm is None or node is None:
+        raise SystemExit("node and npm are needed for the Satori comparison (or pass --no-satori)")
+    if not (SATORI_DIRECTORY / "node_modules").is_dir():
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=SATORI_DIRECTORY, check=True)
+    command = [node, "og.mjs", "--n", str(n), "--photo", str(photo_path)]
+    if save_dir:
+        command += ["--save-dir", str(save_dir)]
+    finished = subprocess.run(
+        command, cwd=SATORI_DIRECTORY, check=True, capture_output=True, text=True
+    )
+    result: dict[str, dict[str, float]] = json.loads(finished.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100, help="renders per case (default 100)")
+    parser.add_argument("--save-dir", type=Path, help="write one output of each case here")
+    parser.add_argument("--no-satori", action="store_true", help="skip the Node comparison")
+    arguments = parser.parse_args()
+    n, save_dir = arguments.n, arguments.save_dir
+    if save_dir:
+        save_dir.mkdir(parents=True, exist_ok=True)
+
+    fonts = load_fonts()
+    photo = dinner_photo()
+    cases: dict[str, Callable[[], bytes]] = {
+        "photo": lambda: render_og_image(LATIN, fonts=fonts, photo=photo),
+        "fallback": lambda: render_og_image(LATIN, fonts=fonts, photo=None),
+        "hindi": lambda: render_og_image(HINDI, fonts=fonts, photo=None),
+    }
+    ours = {name: (*timed(render, n), len(render())) for name, render in cases.items()}
+    background_only = timed(lambda: render_fallback(LATIN.seed), n)
+    if save_dir:
+        for name, render in cases.items():
+            (save_dir / f"pillow-{name}.jpg").write_bytes(render())
+
+    satori: dict[str, dict[str, float]] = {}
+    if not arguments.no_satori:
+        with tempfile.TemporaryDirectory() as scratch:
+            photo_path = Path(scratch) / "photo.jpg"
+            photo_path.write_bytes(photo)
+            satori = run_satori(n, photo_path, save_dir)
+
+    print(
+        f"{n} renders per case · {os.cpu_count()} CPUs · Python {platform.python_version()} · "
+        f"Pillow {PIL.__version__} (raqm {features.version('raqm')}) · "
+        f"photo 1600×1200 JPEG {len(photo) // 1000} KB"
+    )
+    print_table(ours, satori)
+    print(
+        f"\nrender_fallback alone (background, no text, no JPEG): "
+        f"median {background_only[0]:.1f} ms, p95 {background_only[1]:.1f} ms"
+    )
+
+
+def print_table(
+    ours: dict[str, tuple[float, float, int]], satori: dict[str, dict[str, float]]
+) -> None:
+    header = (
+        f"{'case':<9} {'Pillow med':>10} {'p95':>7} {'JPEG KB':>8}  "
+        f"{'Satori med':>10} {'p95':>7} {'PNG KB':>7}  {'Satori/Pillow':>13}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, (median, p95, size) in ours.items():
+        row = f"{name:<9} {median:>10.1f} {p95:>7.1f} {size / 1000:>8.0f}  "
+        if name in satori:
+            theirs = satori[name]
+            row += (
+                f"{theirs['median_ms']:>10.1f} {theirs['p95_ms']:>7.1f} "
+                f"{theirs['bytes'] / 1000:>7.0f}  {theirs['median_ms'] / median:>12.1f}×"
+            )
+        print(row)
+    print("(times in ms; Pillow writes JPEG, Satori + resvg write PNG)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The self-hosted edge: Varnish (with xkey) in front of the origin (nginx over the storage
+directory, or the S3 endpoint). Configs are generated from cdn/*.j2 and cdn/policy.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import httpx
+import jinja2
+
+from cdn.policy import CACHE_CONTROL, CONTENT_TYPES, STALE_IF_ERROR, STALE_WHILE_REVALIDATE, Kind
+from tablefor.errors import SettingsError, Unavailable
+from tablefor.settings import Settings
+
+_HERE = Path(__file__).parent
+# What the edge adds to HTML pages. Styles may be inline: each page's own meta policy narrows
+# that to its one stylesheet by hash (renderer/page.py); scripts only ever from our origin.
+EDGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'; manifest-src 'self'"
+)
+HEALTH_PATH = "/.edge/health"
+PACKAGES = ("varnish", "varnish-modules", "nginx-light")
+
+
+@dataclass(frozen=True, slots=True)
+class EdgePlan:
+    port: int
+    api_port: int
+    run_dir: Path
+    storage_dir: Path | None  # None: the origin is S3
+    origin_host: str
+    origin_port: int
+    s3_bucket: str | None = None
+    purge_allow: tuple[str, ...] = ("127.0.0.1", "::1")
+    admin_port: int = field(default=0)
+
+
+def plan_for(
+    settings: Settings, *, port: int, api_port: int, run_dir: Path | None = None
+) -> EdgePlan:
+    run_dir = run_dir or settings.data_dir / "edge"
+    allow = tuple(
+        a.strip()
+        for a in os.environ.get("TABLEFOR_PURGE_ALLOW", "127.0.0.1,::1").split(",")
+        if a.strip()
+    )
+    if settings.storage.backend == "s3":
+        endpoint = settings.storage.s3_endpoint_url
+        if endpoint is None or urlsplit(endpoint).scheme != "http":
+            raise SettingsError(
+                "TABLEFOR_S3_ENDPOINT_URL: the self-hosted edge needs a plain-HTTP S3 endpoint "
+                "(Varnish has no TLS); put a TLS proxy in front or use a CDN adapter"
+            )
+        parts = urlsplit(endpoint)
+        return EdgePlan(
+            port=port,
+            api_port=api_port,
+            run_dir=run_dir,
+            storage_dir=None,
+            origin_host=parts.hostname or "127.0.0.1",
+            origin_port=parts.port or 80,
+            s3_bucket=settings.storage.s3_bucket,
+            purge_allow=allow,
+        )
+    return EdgePlan(
+        port=port,
+        api_port=api_port,
+        run_dir=run_dir,
+        storage_dir=settings.storage.local_dir,
+        origin_host="127.0.0.1",
+        origin_port=free_port(),
+        purge_allow=allow,
+    )
+
+
+def render_vcl(plan: EdgePlan) -> str:
+    return _template("edge.vcl.j2").render(
+        origin_host=plan.origin_host,
+        origin_port=plan.origin_port,
+        api_port=plan.api_port,
+        purge_allow=plan.purge_allow,
+        s3_bucket=plan.s3_bucket,
+        stale_while_revalidate=STALE_WHILE_REVALIDATE,
+        stale_if_error=STALE_IF_ERROR,
+        csp=EDGE_CSP,
+        health_path=HEALTH_PATH,
+        probe_path=f"/{plan.s3_bucket}/404.html" if plan.s3_bucket else "/healthz",
+        not_found_cache=CACHE_CONTROL[Kind.NOT_FOUND],
+    )
+
+
+def render_nginx(plan: EdgePlan) -> str:
+    assert plan.storage_dir is not None
+    return _template("origin.nginx.conf.j2").render(
+        user="root" if os.geteuid() == 0 else None,
+        run_dir=plan.run_dir,
+        host=plan.origin_host,
+        port=plan.origin_port,
+        storage_dir=plan.storage_dir,
+        content_types=sorted({(ext.lstrip("."), ct) for ext, ct in CONTENT_TYPES.items()}),
+        cache={kind.value: value for kind, value in CACHE_CONTROL.items()},
+    )
+
+
+class Edge:
+    """Varnish and (for local storage) nginx as child processes; a context manager."""
+
+    def __init__(self, plan: EdgePlan) -> None:
+        self.plan = plan
+        self.url = f"http://127.0.0.1:{plan.port}"
+        self._processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def __enter__(self) -> Edge:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        ensure_installed()
+        plan = self.plan
+        plan.run_dir.mkdir(parents=True, exist_ok=True)
+        if plan.storage_dir is not None:
+            plan.storage_dir.mkdir(parents=True, exist_ok=True)
+            self.start_origin()
+        (plan.run_dir / "edge.vcl").write_text(render_vcl(plan))
+        self._spawn("varnish", self._varnish_command())
+        self.wait_until_up()
+
+    def start_origin(self) -> None:
+        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.plan.run_dir / sub).mkdir(exist_ok=True)
+        config = self.plan.run_dir / "origin.nginx.conf"
+        config.write_text(render_nginx(self.plan))
+        self._spawn(
+            "nginx", ["nginx", "-c", str(config), "-e", str(self.plan.run_dir / "nginx-error.log")]
+        )
+        _wait_for_port(self.plan.origin_host, self.plan.origin_port, self._processes["nginx"])
+
+    def stop_origin(self) -> None:
+        self._terminate("nginx")
+
+    def stop(self) -> None:
+        for name in ("varnish", "nginx"):
+            self._terminate(name)
+
+    def wait_until_up(self, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for name, process in self._processes.items():
+                if process.poll() is not None:
+                    raise Unavailable(
+                        f"{name} exited with code {process.returncode}; see {self.plan.run_dir}"
+                    )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + HEALTH_PATH, timeout=1).status_code == 200:
+                    return
+            time.sleep(0.05)
+        raise Unavailable(f"the edge did not answer at {self.url} within {timeout} s")
+
+    def _varnish_command(self) -> list[str]:
+        plan = self.plan
+        return [
+            "varnishd",
+            "-F",
+            "-j", "none",
+            "-n", str(plan.run_dir / "varnish"),
+            "-a", f"127.0.0.1:{plan.port}",
+            "-T", f"127.0.0.1:{free_port()}",
+            "-S", "none",
+            "-f", str((plan.run_dir / "edge.vcl").absolute()),
+            "-s", "malloc,256m",
+            "-p", "default_grace=0",
+            "-p", "vsl_space=16M",
+        ]  # fmt: skip
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        log = open(self.plan.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        self._processes[name] = subprocess.Popen(  # noqa: S603 - fixed binaries, our arguments
+            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def _terminate(self, name: str) -> None:
+        process = self._processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run_edge(settings: Settings, *, port: int, api_port: int) -> None:
+    """`tablefor edge`: run until SIGINT/SIGTERM."""
+    stopping = False
+
+    def stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    with Edge(plan_for(settings, port=port, api_port=api_port)) as edge:
+        print(f"edge listening on {edge.url}", flush=True)
+        while not stopping:
+            time.sleep(0.2)
+
+
+def ensure_installed() -> None:
+    """Install the edge's Debian packages when they are missing and we can; else say how."""
+    missing = [binary for binary in ("varnishd", "nginx") if shutil.which(binary) is None]
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)  # noqa: S607
+        subprocess.run(  # noqa: S603
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES],  # noqa: S607
+            check=False,
+            env=env,
+        )
+        if all(shutil.which(binary) for binary in ("varnishd", "nginx")):
+            return
+    raise Unavailable(
+        "the edge needs Varnish 7 with varnish-modules and nginx; install them with: "
+        f"sudo apt-get install {' '.join(PACKAGES)}"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for_port(
+    host: str, port: int, process: subprocess.Popen[bytes], timeout: float = 10
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise Unavailable(f"nginx exited with code {process.returncode}")
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
+            return
+        time.sleep(0.02)
+    raise Unavailable(f"nginx did not listen on {host}:{port}")
+
+
+def _template(name: str) -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(_HERE),
+        autoescape=False,  # noqa: S701 - config files, not HTML; no user input reaches them
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template(name)

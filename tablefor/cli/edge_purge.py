@@ -1,0 +1,81 @@
+"""What `tablefor purge` does: resolve what to purge, then ask the configured adapter."""
+
+from __future__ import annotations
+
+import json
+
+import msgspec
+import psycopg
+
+from cdn.policy import invite_paths, slug_key
+from cdn.purge import Purger, PurgeRequest, create_purger
+from tablefor.db import invites
+from tablefor.services import ServiceUrls
+from tablefor.settings import Settings
+
+DEV_EDGE_FILE = "dev-edge.json"
+
+
+class PurgeReport(msgspec.Struct, kw_only=True):
+    adapter: str
+    purged: list[str]
+    missing: list[str]
+    everything: bool = False
+    soft: bool = False
+
+    def describe(self) -> str:
+        verb = "soft-purged" if self.soft else "purged"
+        if self.everything:
+            return f"{verb} everything ({self.adapter})"
+        lines = [f"{verb} {len(self.purged)} invite(s) ({self.adapter})"]
+        lines += [f"  {slug}" for slug in self.purged]
+        lines += [f"not found: {slug}" for slug in self.missing]
+        return "\n".join(lines)
+
+
+async def purge_edge(
+    settings: Settings,
+    urls: ServiceUrls,
+    *,
+    slugs: tuple[str, ...],
+    everything: bool,
+    swiggy_id: str | None,
+    soft: bool,
+) -> PurgeReport:
+    purger = purger_for(settings)
+    try:
+        if everything:
+            await purger.purge_all()
+            return PurgeReport(adapter=purger.name, purged=[], missing=[], everything=True)
+        found, missing = await _resolve(urls, slugs, swiggy_id)
+        if found:
+            await purger.purge(_request(found), soft=soft)
+        return PurgeReport(adapter=purger.name, purged=found, missing=missing, soft=soft)
+    finally:
+        await purger.aclose()
+
+
+def purger_for(settings: Settings) -> Purger:
+    """The configured adapter; beside `tablefor dev` (no adapter set), the dev edge."""
+    dev_file = settings.data_dir / DEV_EDGE_FILE
+    if settings.purge.adapter == "none" and dev_file.exists():
+        from cdn.purge.varnish import VarnishPurger
+
+        return VarnishPurger([json.loads(dev_file.read_text())["varnish_url"]])
+    return create_purger(settings.purge, public_url=settings.api.public_url)
+
+
+async def _resolve(
+    urls: ServiceUrls, slugs: tuple[str, ...], swiggy_id: str | None
+) -> tuple[list[str], list[str]]:
+    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
+        if swiggy_id is not None:
+            found = await invites.slugs_of_restaurant(conn, swiggy_id=swiggy_id)
+            return found, [] if found else [f"restaurant {swiggy_id}"]
+        existing = await invites.existing_slugs(conn, slugs=list(slugs))
+    return [s for s in slugs if s in existing], [s for s in slugs if s not in existing]
+
+
+def _request(slugs: list[str]) -> PurgeRequest:
+    paths = tuple(path for slug in slugs for path in invite_paths(slug))
+    return PurgeRequest(keys=tuple(slug_key(slug) for slug in slugs), paths=paths)
