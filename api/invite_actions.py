@@ -205,7 +205,8 @@ async def _request_work(
         if publish:
             await jobs.request_publish(services.queue, invite_id=invite_id)
         if enrich:
-            await jobs.request_enrich(services.queue, invite_id=invite_id)
+            options = jobs.enrich_options(services.settings.worker)
+            await jobs.request_enrich(services.queue, invite_id=invite_id, options=options)
     except (RedisError, OSError) as error:
         log.warning(
             "enqueue failed; the sweep will pick the invite up",

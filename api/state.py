@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 import redis.asyncio as aioredis
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation

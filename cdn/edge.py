@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -121,6 +122,7 @@ class Edge:
         self.plan = plan
         self.url = f"http://127.0.0.1:{plan.port}"
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
+        self._logs: dict[str, Any] = {}
 
     def __enter__(self) -> Edge:
         self.start()
@@ -193,21 +195,24 @@ class Edge:
         ]  # fmt: skip
 
     def _spawn(self, name: str, command: list[str]) -> None:
-        log = open(self.plan.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child
+        log = open(self.plan.run_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed at stop
+        self._logs[name] = log
         self._processes[name] = subprocess.Popen(  # noqa: S603 - fixed binaries, our arguments
             command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
     def _terminate(self, name: str) -> None:
         process = self._processes.pop(name, None)
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log = self._logs.pop(name, None)
+        if log is not None:
+            log.close()
 
 
 def run_edge(settings: Settings, *, port: int, api_port: int) -> None:

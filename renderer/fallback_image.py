@@ -91,9 +91,8 @@ def render_fallback(seed: str, *, width: int = 1200, height: int = 630) -> Image
     """A new RGB image; callers may draw on it."""
     design = design_for(seed)
     small = _lit_background(design, -(-width // _LIGHTING_SCALE), -(-height // _LIGHTING_SCALE))
-    image = small.resize(
-        (small.width * _LIGHTING_SCALE, small.height * _LIGHTING_SCALE), Image.Resampling.NEAREST
-    ).crop((0, 0, width, height))
+    scaled_box = (0, 0, width / _LIGHTING_SCALE, height / _LIGHTING_SCALE)
+    image = small.resize((width, height), Image.Resampling.NEAREST, box=scaled_box)
     _draw_motif(image, design)
     return image
 
@@ -117,6 +116,7 @@ def _lit_background(design: Design, width: int, height: int) -> Image.Image:
     return image
 
 
+@functools.lru_cache(maxsize=4)
 def _scrim(size: tuple[int, int]) -> Image.Image:
     """Shadow laid back over the light where text goes: a band along the top and the lower
     half, so that white text reads on any palette without darkening the finished image."""
@@ -133,6 +133,7 @@ def _scrim(size: tuple[int, int]) -> Image.Image:
     )
 
 
+@functools.lru_cache(maxsize=4)
 def _wash(size: tuple[int, int]) -> Image.Image:
     """Opacity of the base colour over the shadow: 0 at the lower left, 1 at the upper right."""
     width, height = size
@@ -205,6 +206,9 @@ def _draw_plate(pen: ImageDraw.ImageDraw, width: int, height: int) -> None:
     _draw_knife(pen, centre_x + radius + gap, centre_y, radius, stroke)
 
 
+_CUTLERY_OPACITY = 30  # filled shapes read stronger than the plate's hairlines
+
+
 def _draw_fork(
     pen: ImageDraw.ImageDraw, x: float, centre_y: float, size: float, stroke: int
 ) -> None:
@@ -212,10 +216,14 @@ def _draw_fork(
     half = size * 0.11
     for tine in range(4):
         tine_x = x - half + tine * (2 * half / 3)
-        pen.line((tine_x, top, tine_x, neck), fill=40, width=stroke)
-    pen.arc((x - half, neck - half, x + half, neck + half), 0, 180, fill=40, width=stroke)
+        pen.line((tine_x, top, tine_x, neck), fill=_CUTLERY_OPACITY, width=stroke)
+    pen.arc(
+        (x - half, neck - half, x + half, neck + half), 0, 180, fill=_CUTLERY_OPACITY, width=stroke
+    )
     pen.rounded_rectangle(
-        (x - stroke * 1.5, neck + half, x + stroke * 1.5, bottom), radius=stroke * 1.5, fill=40
+        (x - stroke * 1.5, neck + half, x + stroke * 1.5, bottom),
+        radius=stroke * 1.5,
+        fill=_CUTLERY_OPACITY,
     )
 
 
@@ -224,10 +232,14 @@ def _draw_knife(
 ) -> None:
     top, bottom = centre_y - size * 0.85, centre_y + size * 0.85
     blade_width, blade_end = size * 0.12, centre_y + size * 0.05
-    pen.chord((x - blade_width, top, x + blade_width, top + size * 0.5), 180, 360, fill=40)
-    pen.rectangle((x - blade_width, top + size * 0.25, x, blade_end), fill=40)
+    pen.chord(
+        (x - blade_width, top, x + blade_width, top + size * 0.5), 180, 360, fill=_CUTLERY_OPACITY
+    )
+    pen.rectangle((x - blade_width, top + size * 0.25, x, blade_end), fill=_CUTLERY_OPACITY)
     pen.rounded_rectangle(
-        (x - stroke * 2, blade_end, x + stroke * 1.5, bottom), radius=stroke * 1.5, fill=40
+        (x - stroke * 2, blade_end, x + stroke * 1.5, bottom),
+        radius=stroke * 1.5,
+        fill=_CUTLERY_OPACITY,
     )
 
 

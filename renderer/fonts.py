@@ -26,16 +26,14 @@ EMOJI_BITMAP_SIZE = 109
 # Characters that glue an emoji sequence together though the text fonts map them too.
 _EMOJI_JOINERS = frozenset("\u200d\ufe0f")
 
-_LATIN_FILES = {"regular": "NotoSans-Regular.ttf", "bold": "NotoSans-Bold.ttf"}
-_DEVANAGARI_FILES = {
-    "regular": "NotoSansDevanagari-Regular.ttf",
-    "bold": "NotoSansDevanagari-Bold.ttf",
-}
-
 
 class Weight(enum.Enum):
-    REGULAR = "regular"
-    BOLD = "bold"
+    REGULAR = "Regular"
+    BOLD = "Bold"
+
+
+# In fallback order: Noto Sans Devanagari has digits and punctuation but no Latin letters.
+_FAMILY_FILES = ("NotoSans-{weight}.ttf", "NotoSansDevanagari-{weight}.ttf")
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,9 +70,6 @@ class FontSet:
                 io.BytesIO(face.data), load_size, layout_engine=ImageFont.Layout.RAQM
             )
         return self._sized[key]
-
-    def covers(self, char: str, weight: Weight) -> bool:
-        return any(ord(char) in face.cmap for face in self._faces[weight])
 
     def runs(self, text: str, weight: Weight) -> list[TextRun]:
         """Split `text` into runs of one face each, dropping what no face can draw.
@@ -273,8 +268,8 @@ def load_fonts(directory: Path | None = None, *, emoji_font: Path | None = None)
     directory = directory or BUNDLED_FONT_DIRECTORY
     emoji = (_read_face(emoji_font, bitmap_size=EMOJI_BITMAP_SIZE),) if emoji_font else ()
     return FontSet(
-        regular=_read_faces(directory, "regular") + emoji,
-        bold=_read_faces(directory, "bold") + emoji,
+        regular=_read_faces(directory, Weight.REGULAR) + emoji,
+        bold=_read_faces(directory, Weight.BOLD) + emoji,
     )
 
 
@@ -288,11 +283,8 @@ def require_complex_shaping() -> None:
         )
 
 
-def _read_faces(directory: Path, weight: str) -> tuple[FontFace, ...]:
-    return (
-        _read_face(directory / _LATIN_FILES[weight]),
-        _read_face(directory / _DEVANAGARI_FILES[weight]),
-    )
+def _read_faces(directory: Path, weight: Weight) -> tuple[FontFace, ...]:
+    return tuple(_read_face(directory / name.format(weight=weight.value)) for name in _FAMILY_FILES)
 
 
 def _read_face(path: Path, *, bitmap_size: int | None = None) -> FontFace:

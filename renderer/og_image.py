@@ -26,7 +26,7 @@ WIDTH, HEIGHT = 1200, 630
 MAX_BYTES = 300_000
 # Lower rungs only ever serve photos that compress like noise.
 QUALITY_LADDER = (84, 76, 68, 58, 46, 34)
-MAX_PHOTO_PIXELS = 50_000_000
+MAX_PHOTO_PIXELS = 24_000_000  # our photos are a few megapixels; refuse before decoding
 
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 72, 56, 60
 SAFE_BOX = (MARGIN_X, MARGIN_TOP, WIDTH - MARGIN_X, HEIGHT - MARGIN_BOTTOM)
@@ -268,8 +268,9 @@ def _bottom_row(card: OgCard, fonts: FontSet, accent: Color) -> tuple[list[Place
         ("party", card.party, PARTY, WHITE, 40),
     ):
         room = brand_left - 32 - x - 2 * PILL_PADDING
-        placed = _one_line(role, _clean(value), style, fonts, (x + PILL_PADDING, baseline), room)
-        if placed is None or room < 60:
+        origin = (x + PILL_PADDING, baseline)
+        placed = _one_line(role, _clean(value), style, fonts, origin, room) if room > 60 else None
+        if placed is None:
             continue
         # Marks below a descender can reach under the pill: lift such a line inside it.
         [placed] = _moved([placed], min(0.0, ROW_TOP + PILL_HEIGHT - 2 - placed.box[3]))
@@ -316,7 +317,7 @@ def _placed(
     )
 
 
-# --- fitting text --------------------------------------------------------------------------
+# --- cleaning text -------------------------------------------------------------------------
 
 
 def _clean(text: str | None) -> str:
@@ -459,7 +460,7 @@ def _frame_strips() -> tuple[tuple[tuple[int, int], Image.Image], ...]:
     return tuple(((box[0], box[1]), frame.crop(box)) for box in boxes)
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=128)
 def _pill_mask(width: int, height: int, opacity: int) -> Image.Image:
     supersample = 4
     mask = Image.new("L", (width * supersample, height * supersample), 0)

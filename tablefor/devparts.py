@@ -31,7 +31,10 @@ class DevPlaces:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._server is not None:
             self._server.stop()  # type: ignore[attr-defined]

@@ -9,11 +9,14 @@ loses a change.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import redis.asyncio as aioredis
 from saq.queue.redis import RedisQueue
+
+from tablefor.settings import WorkerSettings
 
 ENRICH = "enrich"
 PUBLISH = "publish"
@@ -51,6 +54,16 @@ PUBLISH_OPTIONS = JobOptions(
 )
 
 
+def enrich_options(settings: WorkerSettings) -> JobOptions:
+    """ENRICH_OPTIONS with the attempts and backoff an operator configured."""
+    return dataclasses.replace(
+        ENRICH_OPTIONS,
+        retries=settings.enrich_attempts,
+        retry_delay=settings.enrich_retry_delay,
+        retry_backoff=settings.enrich_retry_cap,
+    )
+
+
 def create_queue(redis_url: str, name: str) -> RedisQueue:
     """A SAQ queue on `redis_url` (TCP or unix socket; SAQ's own from_url takes no unix URL)."""
     client = aioredis.Redis.from_url(
@@ -67,10 +80,12 @@ def publish_key(invite_id: int) -> str:
     return f"publish:{invite_id}"
 
 
-async def request_enrich(queue: RedisQueue, *, invite_id: int) -> bool:
+async def request_enrich(
+    queue: RedisQueue, *, invite_id: int, options: JobOptions = ENRICH_OPTIONS
+) -> bool:
     """True if a job was enqueued, False if one for this invite is already queued or running."""
     job = await queue.enqueue(
-        ENRICH, key=enrich_key(invite_id), invite_id=invite_id, **ENRICH_OPTIONS.as_kwargs()
+        ENRICH, key=enrich_key(invite_id), invite_id=invite_id, **options.as_kwargs()
     )
     return job is not None
 

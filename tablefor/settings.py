@@ -90,6 +90,9 @@ class WorkerSettings(msgspec.Struct, frozen=True):
     concurrency: int
     rsvp_debounce_ms: int
     sweep_interval: int  # seconds
+    enrich_attempts: int  # total attempts before a dead letter
+    enrich_retry_delay: float  # first retry's delay; doubles, jittered
+    enrich_retry_cap: float
 
 
 class ObservabilitySettings(msgspec.Struct, frozen=True):
@@ -129,6 +132,13 @@ class Settings(msgspec.Struct, frozen=True):
                 concurrency=env.int("TABLEFOR_WORKER_CONCURRENCY", 8, low=1, high=256),
                 rsvp_debounce_ms=env.int("TABLEFOR_RSVP_DEBOUNCE_MS", 300, low=0, high=60_000),
                 sweep_interval=env.int("TABLEFOR_SWEEP_INTERVAL", 2, low=1, high=3600),
+                enrich_attempts=env.int("TABLEFOR_ENRICH_ATTEMPTS", 5, low=1, high=50),
+                enrich_retry_delay=env.float(
+                    "TABLEFOR_ENRICH_RETRY_DELAY", 1.0, low=0.0, high=3600.0
+                ),
+                enrich_retry_cap=env.float(
+                    "TABLEFOR_ENRICH_RETRY_CAP", 60.0, low=0.0, high=86_400.0
+                ),
             ),
             observability=ObservabilitySettings(
                 sentry_dsn=env.url("SENTRY_DSN", None, schemes=("http", "https")),

@@ -158,3 +158,46 @@ async def token(database_url: str) -> str:
 @pytest.fixture
 def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def fake_places() -> Iterator[Any]:
+    """The local fake Google Places (and Nominatim) server, over real HTTP on loopback."""
+    from tablefor.fakes.places import FakePlacesServer
+
+    server = FakePlacesServer(api_key=FAKE_PLACES_KEY)
+    server.start()
+    yield server
+    server.stop()
+
+
+FAKE_PLACES_KEY = "test-fake-places-key"
+
+
+@pytest.fixture
+def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
+    """`env` plus the fake places service; the worker's settings come from this."""
+    env.update(
+        {
+            "GOOGLE_PLACES_API_KEY": FAKE_PLACES_KEY,
+            "GOOGLE_PLACES_BASE_URL": fake_places.base_url,
+            "TABLEFOR_PROVIDER_TIMEOUT": "2",
+        }
+    )
+    return env
+
+
+@pytest.fixture
+async def deps(worker_env: dict[str, str]) -> AsyncIterator[Any]:
+    """The worker's dependencies, opened as its startup hook opens them."""
+    from tablefor import jobs
+    from workers.main import close_deps, open_deps
+
+    settings = Settings.from_env(worker_env)
+    assert settings.database.url and settings.redis.url
+    urls = ServiceUrls(settings.database.url, settings.redis.url)
+    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+    opened = await open_deps(settings, urls, queue)
+    yield opened
+    await close_deps(opened)
+    await queue.disconnect()

@@ -18,7 +18,7 @@ from cdn.storage import create_storage
 from renderer.fonts import load_fonts, require_complex_shaping
 from tablefor import jobs, logs
 from tablefor.db.pool import create_pool
-from tablefor.jobs import ENRICH_OPTIONS, PUBLISH_OPTIONS, JobOptions
+from tablefor.jobs import PUBLISH_OPTIONS, JobOptions, enrich_options
 from tablefor.observability import init_sentry
 from tablefor.ratelimit import RateLimiter
 from tablefor.services import ServiceUrls
@@ -32,17 +32,19 @@ from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
 
-_OPTIONS: dict[str, JobOptions] = {jobs.ENRICH: ENRICH_OPTIONS, jobs.PUBLISH: PUBLISH_OPTIONS}
-
 
 def create_worker(settings: Settings, urls: ServiceUrls) -> Worker:
     queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+    options = {jobs.ENRICH: enrich_options(settings.worker), jobs.PUBLISH: PUBLISH_OPTIONS}
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["deps"] = await open_deps(settings, urls, queue)
         ctx["sweeper"] = asyncio.create_task(
             sweep_forever(ctx["deps"], settings.worker.sweep_interval)
         )
+
+    async def before(ctx: dict[str, Any]) -> None:
+        await before_process(ctx, options=options)
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         ctx["sweeper"].cancel()
@@ -57,7 +59,7 @@ def create_worker(settings: Settings, urls: ServiceUrls) -> Worker:
         concurrency=settings.worker.concurrency,
         startup=startup,
         shutdown=shutdown,
-        before_process=before_process,
+        before_process=before,
         after_process=after_process,
         # SAQ's own sweeper rescues jobs of dead workers once their heartbeat is overdue.
         timers={"sweep": 2, "schedule": 1, "abort": 1, "worker_info": 10},
@@ -99,11 +101,11 @@ async def close_deps(deps: Deps) -> None:
     await deps.pool.close()
 
 
-async def before_process(ctx: dict[str, Any]) -> None:
+async def before_process(ctx: dict[str, Any], *, options: dict[str, JobOptions]) -> None:
     job = ctx["job"]
-    options = _OPTIONS.get(job.function)
-    if options is not None:  # undo a Retry-After override of the previous attempt
-        job.retry_delay, job.retry_backoff = options.retry_delay, options.retry_backoff
+    own = options.get(job.function)
+    if own is not None:  # undo a Retry-After override of the previous attempt
+        job.retry_delay, job.retry_backoff = own.retry_delay, own.retry_backoff
     ctx["started_at"] = time.monotonic()
     ctx["beat"] = asyncio.create_task(_beat(job)) if job.heartbeat else None
     log.info(

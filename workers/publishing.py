@@ -64,7 +64,12 @@ async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> Publish
         )
     log.info(
         "published",
-        extra={"invite_id": invite_id, "version": row.version, "objects_written": written},
+        extra={
+            "invite_id": invite_id,
+            "slug": row.slug,
+            "version": row.version,
+            "objects_written": written,
+        },
     )
     return PublishResult(invite_id, row.version, written, up_to_date=False)
 

@@ -48,7 +48,11 @@ async def sweep_once(deps: Deps) -> SweepReport:
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SWEEP_LOCK,))
     published = [await jobs.request_publish(deps.queue, invite_id=d.invite_id) for d in unpublished]
-    enriched = [await jobs.request_enrich(deps.queue, invite_id=d.invite_id) for d in pending]
+    options = jobs.enrich_options(deps.settings.worker)
+    enriched = [
+        await jobs.request_enrich(deps.queue, invite_id=d.invite_id, options=options)
+        for d in pending
+    ]
     report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))
     if report.publishes or report.enrichments:
         log.info(

@@ -13,8 +13,7 @@ from urllib.parse import parse_qsl
 import msgspec
 from litestar import Request, Response, post
 from litestar.datastructures import Cookie
-from litestar.openapi.spec import OpenAPIMediaType
-from litestar.openapi.spec import Operation, RequestBody
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 from litestar.params import Parameter
 
 from api import rsvp_actions

@@ -59,4 +59,4 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def _backoff(attempt: int, base: float) -> float:
-    return random.uniform(0, min(MAX_DELAY, base * 2 ** (attempt - 1)))  # noqa: S311 - jitter
+    return random.uniform(0, min(MAX_DELAY, base * 2 ** (attempt - 1)))  # jitter, not crypto

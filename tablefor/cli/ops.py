@@ -92,7 +92,9 @@ def dlq_drop(letter_id: int) -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Purge everything the edge holds.")
 @click.option("--restaurant", "swiggy_id", help="Every invite of this Swiggy restaurant id.")
-@click.option("--soft", is_flag=True, help="Mark stale (served while refetched) instead of removing.")
+@click.option(
+    "--soft", is_flag=True, help="Mark stale (served while refetched) instead of removing."
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def purge(
     slugs: tuple[str, ...], everything: bool, swiggy_id: str | None, soft: bool, as_json: bool
@@ -105,7 +107,11 @@ def purge(
         raise click.UsageError("give SLUG..., or --all, or --restaurant SWIGGY_ID (one of them)")
     settings = load_settings()
     with services(settings, redis=False) as urls:
-        report = run(purge_edge(settings, urls, slugs=slugs, everything=everything, swiggy_id=swiggy_id, soft=soft))
+        report = run(
+            purge_edge(
+                settings, urls, slugs=slugs, everything=everything, swiggy_id=swiggy_id, soft=soft
+            )
+        )
     if as_json:
         print_json(report)
     else:

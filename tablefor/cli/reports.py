@@ -81,7 +81,8 @@ async def replay_dead_letter(settings: Settings, urls: ServiceUrls, letter_id: i
         queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
         try:
             if letter.task == jobs.ENRICH:
-                await jobs.request_enrich(queue, invite_id=invite_id)
+                options = jobs.enrich_options(settings.worker)
+                await jobs.request_enrich(queue, invite_id=invite_id, options=options)
             else:
                 await jobs.request_publish(queue, invite_id=invite_id)
         finally:

@@ -177,4 +177,3 @@ class _Progress:
     def advance(self) -> None:
         if self._bar is not None:
             self._bar.advance(self._task)
-

@@ -351,7 +351,9 @@ async def slugs_of_restaurant(conn: Connection, *, swiggy_id: str) -> list[str]:
 
 
 async def existing_slugs(conn: Connection, *, slugs: list[str]) -> set[str]:
-    cursor = await conn.execute("SELECT slug FROM invites WHERE slug = ANY(%(slugs)s)", {"slugs": slugs})
+    cursor = await conn.execute(
+        "SELECT slug FROM invites WHERE slug = ANY(%(slugs)s)", {"slugs": slugs}
+    )
     return {str(row[0]) for row in await cursor.fetchall()}
 
 

@@ -22,6 +22,10 @@ _FILLER = frozenset({"the", "and", "cafe", "restaurant", "brewing", "company", "
 _PHOTOGRAPHERS = ("Asha Rao", "Local Guide Dev")
 
 
+def _digest(text: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode().rstrip("=")
+
+
 @dataclass(frozen=True, slots=True)
 class Restaurant:
     name: str
@@ -45,7 +49,9 @@ class Restaurant:
         """The address as Google formats it."""
         if self.google_address:
             return self.google_address
-        return f"{self.road}, {self.area}, {self.city}, {self.state} {self.postcode}, {self.country}"
+        return (
+            f"{self.road}, {self.area}, {self.city}, {self.state} {self.postcode}, {self.country}"
+        )
 
     @property
     def place_id(self) -> str:
@@ -60,11 +66,34 @@ class Restaurant:
         return int.from_bytes(hashlib.sha256(self.place_id.encode()).digest()[:4], "big")
 
 
-def _india(name: str, road: str, area: str, city: str, state: str, postcode: str,
-           at: tuple[float, float], rating: float, count: int, price: str,
-           website: str | None = None) -> Restaurant:  # fmt: skip
-    return Restaurant(name, road, area, city, state, postcode, "India", "in", *at, rating, count,
-                      f"PRICE_LEVEL_{price}", website)  # fmt: skip
+def _india(
+    name: str,
+    road: str,
+    area: str,
+    city: str,
+    state: str,
+    postcode: str,
+    at: tuple[float, float],
+    rating: float,
+    count: int,
+    price: str,
+    website: str | None = None,
+) -> Restaurant:
+    return Restaurant(
+        name,
+        road,
+        area,
+        city,
+        state,
+        postcode,
+        "India",
+        "in",
+        *at,
+        rating,
+        count,
+        f"PRICE_LEVEL_{price}",
+        website,
+    )
 
 
 # Namesakes come before the places the samples mean: a search by name alone finds them first.
@@ -189,7 +218,3 @@ def words(text: str) -> list[str]:
 
 def _name_keys(name: str) -> set[str]:
     return set(words(name)) - _FILLER
-
-
-def _digest(text: str) -> str:
-    return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).decode().rstrip("=")

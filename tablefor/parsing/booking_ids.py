@@ -16,7 +16,9 @@ _LABEL = (
     r"|(?:booking|reservation|order) (?=#))"
 )
 # Read on the lower-cased text; the id is then cut from the original at the same offsets.
-_BOOKING_ID = re.compile(_LABEL + r"\.?(?: is)? ?[:#=-]? ?#? ?(?P<id>[a-z0-9][a-z0-9-]{3,30})\b")
+_BOOKING_ID = re.compile(
+    _LABEL + r"\.?(?: is)? ?(?:[:#=-] ?){0,2}(?P<id>[a-z0-9][a-z0-9-]{3,30})\b"
+)
 _ANCHOR = re.compile(r"(?:booking|reservation|order|table|dineout|confirmation|ref|pnr)")
 # Indian mobiles (with or without +91 / 0) and landlines with an STD code.
 _PHONE = re.compile(r"^(?:(?:\+?91|0)?[6-9]\d{9}|0\d{10})$")

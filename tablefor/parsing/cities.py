@@ -325,9 +325,20 @@ def canonical_city(fragment: str) -> str | None:
     if len(fragment) > 60 or not may_name_city(fragment):
         return None
     key = _key(fragment)
-    if key in _ALIASES:
-        return _ALIASES[key]
-    return _ALIASES.get(_DIRECTION.sub("", key))
+    city = _ALIASES.get(key) or _ALIASES.get(_DIRECTION.sub("", key))
+    return city or _city_before_postcode(key)
+
+
+def _city_before_postcode(key: str) -> str | None:
+    """'London EC1V 9LT', 'Lisboa 1150-123': the city, then a postcode with digits in it."""
+    words = key.split()
+    for count in range(min(LONGEST_CITY_WORDS, len(words) - 1), 0, -1):
+        postcode = words[count:]
+        if len(postcode) <= 2 and any(char.isdigit() for char in "".join(postcode)):
+            city = _ALIASES.get(" ".join(words[:count]))
+            if city is not None:
+                return city
+    return None
 
 
 def may_name_city(fragment: str) -> bool:

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from tablefor.parsing.scanning import ends_word, follows_any, starts_word
 from tablefor.parsing.dates import MONTH_PATTERN
+from tablefor.parsing.scanning import ends_word, follows_any, starts_word
+from tablefor.parsing.spans import Claims
 
 # Explicit (am/pm, 24-hour, 'hrs') beats context-read ('8 baje', '9:00') beats a bare 'at 8'.
 EXPLICIT, CONTEXTUAL, BARE = 3, 2, 1
@@ -39,8 +40,11 @@ _COMPACT_HRS = re.compile(r"(?P<h>[0-2][0-9])(?P<m>[0-5][0-9]) ?(?:hrs?|hours|h)
 _NOON = re.compile(r"12 ?noon\b|noon\b")
 _HINDI_HOUR = re.compile(r"(?P<h>[0-9][0-9]?)(?:[:.](?P<m>[0-5][0-9]))? ?(?:baje|bajey|bje|बजे)")
 _OCLOCK = re.compile(r"(?P<h>[0-9][0-9]?) ?o' ?clock\b")
+# 'at 8', 'by 9', and an hour right after a day or a meal: 'tonight 9', 'sat 7', 'dinner 8'.
 _BARE_HOUR = re.compile(
-    r"(?:at|by|around|arnd|@) ?(?P<h>[0-9][0-9]?)(?![\d:./%]|,\d)"
+    r"(?:at|by|around|arnd|@|tonight|tonite|today|tomorrow|tmrw|tmr|kal|aaj|raat|shaam|dinner|lunch"
+    r"|brunch|breakfast"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}) ?(?P<h>[0-9][0-9]?)(?![\d:./%]|,\d)"
     r"(?! ?(?:st|nd|rd|th|guests?|people|pax|persons?|ppl|log|of|mins?|minutes|hrs?|hours"
     rf"|days?|km|rs|inr|k)\b)(?! ?%)(?! ?{MONTH_PATTERN})"
 )
@@ -111,11 +115,10 @@ def find_times(text: str) -> list[TimeMention]:
         _bare_hour,
     )
     found: list[TimeMention] = []
-    taken = bytearray(len(text) + 1)
+    claims = Claims(len(text))
     for finder in finders:
         for mention in islice(finder(text, context), _MAX_MENTIONS):
-            if not any(taken[mention.start : mention.end]):
-                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+            if claims.claim(mention.start, mention.end):
                 found.append(mention)
     return sorted(found, key=lambda mention: mention.start)
 
@@ -173,7 +176,9 @@ def _twenty_four_hour(text: str, context: _Context) -> Iterator[TimeMention]:
 def _compact_hrs(text: str, context: _Context) -> Iterator[TimeMention]:
     for match in _after_number_boundary(text, _COMPACT_HRS):
         if int(match["h"]) <= 23:
-            yield TimeMention(match.start(), match.end(), EXPLICIT, int(match["h"]), int(match["m"]))
+            yield TimeMention(
+                match.start(), match.end(), EXPLICIT, int(match["h"]), int(match["m"])
+            )
 
 
 def _noon(text: str, context: _Context) -> Iterator[TimeMention]:
@@ -203,8 +208,10 @@ def _contextual(
         hour = int(match["h"])
         minute = int(match.groupdict().get("m") or 0)
         if 1 <= hour <= 12:
-            hour = context.hour(hour, match.start(), match.end())
-            yield TimeMention(match.start(), match.end(), rank, hour, minute)
+            # The span is the number alone: 'tomorrow' in 'tomorrow 8' is the date's.
+            start = match.start("h")
+            hour = context.hour(hour, start, match.end())
+            yield TimeMention(start, match.end(), rank, hour, minute)
 
 
 def _after_number_boundary(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from tablefor.parsing.scanning import ends_word, follows_any, starts_word
+from tablefor.parsing.spans import Claims
 
 # How much a mention is trusted when several disagree: a written date beats 'tomorrow', which
 # beats a bare '18/12' (could be a fraction), which beats a lone weekday.
@@ -25,8 +26,21 @@ MONTH_PATTERN = (
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?:\.|(?![a-z]))"
 )
 # English names, written out: calendar.month_abbr would follow the process locale.
-MONTH_ABBREVIATIONS = ("jan feb mar apr may jun jul aug sep oct nov dec").split()
-WEEKDAY_NAMES = ("monday tuesday wednesday thursday friday saturday sunday").split()
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+)
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: number for number, name in enumerate(MONTH_ABBREVIATIONS, start=1)}
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d)(?![\d:]| ?(?:hrs?|hours)\b)"
 # All patterns read the lower-cased text, and start with what they match (see scanning.py).
@@ -86,7 +100,7 @@ def find_dates(text: str, *, day_first: bool) -> list[DateMention]:
     """Every date-like mention in the lower-cased text, earliest first; a span already read by
     a stronger pattern is not read again."""
     found: list[DateMention] = []
-    taken = bytearray(len(text) + 1)
+    claims = Claims(len(text))
     finders = (
         _named_dates(text),
         _numeric_dates(text, _NUMERIC, day_first=day_first),
@@ -97,8 +111,7 @@ def find_dates(text: str, *, day_first: bool) -> list[DateMention]:
     )
     for finder in finders:
         for mention in islice(finder, _MAX_MENTIONS):
-            if not any(taken[mention.start : mention.end]):
-                taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+            if claims.claim(mention.start, mention.end):
                 found.append(mention)
     return sorted(found, key=lambda mention: mention.start)
 
@@ -132,7 +145,9 @@ def _named_dates(text: str) -> Iterator[DateMention]:
             yield DateMention(start, end, CALENDAR, month, day, year_number)
 
 
-def _numeric_dates(text: str, pattern: re.Pattern[str], *, day_first: bool) -> Iterator[DateMention]:
+def _numeric_dates(
+    text: str, pattern: re.Pattern[str], *, day_first: bool
+) -> Iterator[DateMention]:
     has_year = "year" in pattern.groupindex
     for match in pattern.finditer(text):
         if follows_any(text, match.start(), _NUMBER_BEFORE):
@@ -144,7 +159,9 @@ def _numeric_dates(text: str, pattern: re.Pattern[str], *, day_first: bool) -> I
             continue
         rank = CALENDAR if has_year or _is_labelled(text, match.start()) else SHORT_NUMERIC
         ambiguous = pattern is not _ISO and a != b and a <= 12 and b <= 12
-        yield DateMention(match.start(), match.end(), rank, month, day, year, order_assumed=ambiguous)
+        yield DateMention(
+            match.start(), match.end(), rank, month, day, year, order_assumed=ambiguous
+        )
 
 
 def _relative_days(text: str) -> Iterator[DateMention]:

@@ -29,6 +29,8 @@ DASH_TABLE = 5  # 'Cervejaria Ramiro - table for 4'
 AT_PHRASE = 4  # 'Your reservation at Aranyam is confirmed'
 SCREEN = 3  # an app screen whose city is not in our list
 NAME_LINE = 3  # a name on its own line right above the date ('Joe's Pizza' then 'Saturday, ...')
+ROW = 3  # a summary row: 'Toit, Indiranagar | Sat, 12 Dec | 8:00 PM | 4 guests'
+ROW_WITH_CITY = 7
 CITY_RUN = 2  # '2 guests, Dum Pukht, ITC Maurya, New Delhi'
 ADDRESS = 1  # 'Av. Almirante Reis 1, Lisbon': a city, no name
 
@@ -46,7 +48,10 @@ class Guess:
 def guess_from_parts(
     parts: Sequence[str], *, strength: int, with_city: int | None = None, lowercase_ok: bool = False
 ) -> Guess | None:
-    """Read 'Name, [Area, ...] [City] [State] [PIN]'; with_city is the strength if a city is known."""
+    """Read 'Name, [Area, ...] [City] [State] [PIN]'.
+
+    The guess has strength with_city when the city is one we know, else strength.
+    """
     cleaned = [part for part in map(tidy, parts) if part]
     while len(cleaned) > 1 and is_region(cleaned[-1]):
         cleaned.pop()

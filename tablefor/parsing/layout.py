@@ -12,23 +12,28 @@ from itertools import islice
 
 from tablefor.parsing.cities import canonical_city, is_region
 from tablefor.parsing.guesses import (
+    ADDRESS,
     DASH_TABLE,
     LABELLED,
     NAME_LINE,
+    ROW,
+    ROW_WITH_CITY,
     SCREEN,
     SCREEN_WITH_CITY,
     Guess,
     guess_from_parts,
     plain_place,
 )
-from tablefor.parsing.names import looks_like_name, tidy, tidy_area, unshout
+from tablefor.parsing.names import is_furniture, looks_like_name, tidy, tidy_area, unshout
 from tablefor.parsing.spans import Spans
 
 _MAX_LINES = 400
 _MAX_NAME_LINE_WORDS = 6
 _LINE = re.compile(r"[^\n]+")
+# 'Restaurant: Bastian' names the place; 'Outlet: Khan Market, New Delhi' says where it is.
 _LABELLED = re.compile(
-    r"(?:restaurant|venue|outlet|place|hotel)(?: name)? ?[:=-] ?(?P<value>[^\n]{2,160})$",
+    r"(?:(?P<name>restaurant|venue|place|hotel)|outlet|location|address|branch|area)(?: name)?"
+    r" ?[:=-] ?(?P<value>[^\n]{2,160})$",
     re.MULTILINE,
 )
 _DASH_TABLE = re.compile(
@@ -38,24 +43,31 @@ _LONGEST_BEFORE_DASH = 120
 # Before a 'Name - table' dash there may be a whole sentence; the name is its last clause.
 _CLAUSE_BREAK = re.compile(r"[!?;:|·]|(?<![\w@.])at |[^\w\s'&.,()/+-]", re.IGNORECASE)
 _SENTENCE_PUNCTUATION = re.compile(r"[!?]|\.\s*$")
-# Lines of an app screen or e-mail that are furniture, not the restaurant's name.
-_FURNITURE = re.compile(
-    r"\b(?:confirmed|booked|booking|reservation|reserved|guests?|offers?|today|tomorrow|tonight"
-    r"|dinner|lunch|breakfast|brunch|date|time|completed|successful|invite|directions?|cancel"
-    r"|modify|upcoming|status|details|summary|hi|hello|hey|dear|thanks|regards|cheers|subject"
-    r"|your|guys|folks|team|birthday|anniversary|celebration|plans?|reminder|note|sent)\b",
-    re.IGNORECASE,
-)
-
-
+_CELL = re.compile(r"[^|·]+")
+_SENTENCE_BEFORE = re.compile(r"[!?.] ")
 def labelled_guesses(text: str, folded: str) -> Iterator[Guess]:
     for match in islice(_LABELLED.finditer(folded), _MAX_LINES):
         if match.start() > 0 and folded[match.start() - 1] != "\n":
             continue  # the label must start its line
-        value = text[match.start("value") : match.end("value")]
-        guess = guess_from_parts(value.split(",")[:6], strength=LABELLED, lowercase_ok=True)
+        parts = text[match.start("value") : match.end("value")].split(",")[:6]
+        if match["name"]:
+            guess = guess_from_parts(parts, strength=LABELLED, lowercase_ok=True)
+        else:
+            guess = _location_guess(parts)
         if guess is not None:
             yield guess
+
+
+def _location_guess(parts: list[str]) -> Guess | None:
+    """'Khan Market, New Delhi': an area and a city, no name."""
+    cleaned = [part for part in map(tidy, parts) if part]
+    while len(cleaned) > 1 and is_region(cleaned[-1]):
+        cleaned.pop()
+    if not cleaned:
+        return None
+    city = canonical_city(cleaned[-1])
+    areas = cleaned[:-1] if city else cleaned
+    return Guess(ADDRESS, None, tidy_area(areas[-1]) if areas else None, city)
 
 
 def dash_table_guesses(text: str, folded: str, busy: Spans) -> Iterator[Guess]:
@@ -81,6 +93,28 @@ def screen_guesses(text: str, busy: Spans) -> Iterator[Guess]:
         previous = line
 
 
+def row_guesses(text: str, busy: Spans) -> Iterator[Guess]:
+    """'Booking confirmed! Toit, Indiranagar | Sat, 12 Dec | 8:00 PM | 4 guests': in a row of
+    cells that holds the date or party size, the cells that are neither name the place."""
+    for line in islice(_LINE.finditer(text), _MAX_LINES):
+        if "|" not in line.group() and "·" not in line.group():
+            continue
+        cells = [(line.start() + m.start(), m.group()) for m in _CELL.finditer(line.group())]
+        free = [cell for start, cell in cells if not busy.overlaps(start, start + len(cell))]
+        free = [c for c in map(_after_sentence, free) if ":" not in c and not is_furniture(c)]
+        if len(free) < len(cells) and free:
+            parts = [part for cell in free for part in cell.split(",")][:6]
+            guess = guess_from_parts(parts, strength=ROW, with_city=ROW_WITH_CITY)
+            if guess is not None:
+                yield guess
+
+
+def _after_sentence(cell: str) -> str:
+    """'Dineout booking confirmed! Toit, Indiranagar' -> 'Toit, Indiranagar'."""
+    breaks = list(_SENTENCE_BEFORE.finditer(cell))
+    return cell[breaks[-1].end() :] if breaks else cell
+
+
 def _screen_guess(name_line: str, next_line: str, *, busy: bool) -> Guess | None:
     name = tidy(name_line)
     if busy:  # the date, time or party size straight under the name
@@ -93,7 +127,7 @@ def _screen_guess(name_line: str, next_line: str, *, busy: bool) -> Guess | None
     city = canonical_city(parts[-1])
     if city is not None:
         return Guess(SCREEN_WITH_CITY, name, tidy_area(parts[-2]), city)
-    if len(parts) == 2 and all(map(plain_place, parts)) and not _FURNITURE.search(next_line):
+    if len(parts) == 2 and all(map(plain_place, parts)) and not is_furniture(next_line):
         return Guess(SCREEN, name, tidy_area(parts[0]), unshout(parts[1]))
     return None
 
@@ -102,7 +136,7 @@ def _is_name_line(line: re.Match[str], busy: Spans) -> bool:
     text = line.group()
     if "," in text or ":" in text or len(text.split()) > _MAX_NAME_LINE_WORDS:
         return False
-    if _SENTENCE_PUNCTUATION.search(text) or _is_busy(line, busy) or _FURNITURE.search(text):
+    if _SENTENCE_PUNCTUATION.search(text) or _is_busy(line, busy) or is_furniture(text):
         return False
     name = tidy(text)
     return looks_like_name(name) and canonical_city(name) is None

@@ -10,37 +10,51 @@ _MAX_NAME_CHARS, _MAX_NAME_WORDS = 60, 8
 _MAX_RAW_CHARS = 300
 # Short words that are ordinary words when shouted; other short all-caps words are acronyms
 # (ITC, KFC, BBQ, HSR, BTM) and stay as they are.
-_SHORT_ORDINARY_WORDS = frozenset(
-    "a an the and of by at on in to bar pub inn cafe co one two big red hot new old tea sky sea "
-    "sun fat de la le du el los las del da di".split()
-)
-_NOT_A_NAME = frozenset(
-    "table|dinner|lunch|breakfast|brunch|restaurant|venue|home|office|work|swiggy|dineout|"
-    "swiggy dineout|zomato|district|eazydiner|opentable|google|whatsapp|least|most|all|time|"
-    "once|last|first|night|noon|midnight|booking|reservation|confirmed".split("|")
-)
+_SHORT_ORDINARY_WORDS = frozenset((
+    "a", "an", "the", "and", "of", "by", "at", "on", "in", "to", "bar", "pub", "inn", "cafe", "co",
+    "one", "two", "big", "red", "hot", "new", "old", "tea", "sky", "sea", "sun", "fat", "de", "la",
+    "le", "du", "el", "los", "las", "del", "da", "di",
+))  # fmt: skip
+_NOT_A_NAME = frozenset((
+    "table", "dinner", "lunch", "breakfast", "brunch", "restaurant", "venue", "home", "office",
+    "work", "swiggy", "dineout", "swiggy dineout", "zomato", "district", "eazydiner", "opentable",
+    "google", "whatsapp", "least", "most", "all", "time", "once", "last", "first", "night", "noon",
+    "midnight", "booking", "reservation", "confirmed",
+))  # fmt: skip
 # In lower case these are ordinary phrases; capitalised, 'The Table' and 'The Bar' are names.
-_NOT_A_NAME_IN_LOWER_CASE = frozenset(
-    "the venue|the restaurant|the table|the place|the door|the entrance|the gate|the counter|"
-    "the reception|the bar|the spot|the usual|the usual place|my place|your place|our place|"
-    "the same place|the office".split("|")
-)
+_NOT_A_NAME_IN_LOWER_CASE = frozenset((
+    "the venue", "the restaurant", "the table", "the place", "the door", "the entrance", "the gate",
+    "the counter", "the reception", "the bar", "the spot", "the usual", "the usual place",
+    "my place", "your place", "our place", "the same place", "the office",
+))  # fmt: skip
 _LEADING_VERB = re.compile(
     r"^(?:booked|reserved|booking|reservation|dinner|lunch|brunch|table|confirmed)"
     r"(?: (?:at|@|in|for))? (?=\S)",
     re.IGNORECASE,
 )
-_BAD_FIRST_WORDS = frozenset(
-    "least most all around about your my our their his her this that these those it us me you "
-    "them here there what which when where and or but so for with on in to by from if please "
-    "pls checkout check reach arrive we we're were i i'm im see".split()
-)
+_BAD_FIRST_WORDS = frozenset((
+    "least", "most", "all", "around", "about", "your", "my", "our", "their", "his", "her", "this",
+    "that", "these", "those", "it", "us", "me", "you", "them", "here", "there", "what", "which",
+    "when", "where", "and", "or", "but", "so", "for", "with", "on", "in", "to", "by", "from", "if",
+    "please", "pls", "checkout", "check", "reach", "arrive", "we", "we're", "were", "i", "i'm",
+    "im", "see",
+))  # fmt: skip
 _NO_NAME_CHARACTERS = re.compile(r"https?:|www\.|[%₹$€£#@=<>{}\[\]]|\.com\b", re.IGNORECASE)
 _ADDRESS_WORDS = re.compile(
     r"\b(?:road|rd|street|st|avenue|ave|av|marg|lane|ln|nagar|sector|block|phase|layout|colony"
     r"|cross|main|floor|plot|no|opp|opposite|near|behind|building|tower|mall)\b|\d",
     re.IGNORECASE,
 )
+# Words of an app screen or e-mail's furniture, never in a restaurant's name.
+_FURNITURE = re.compile(
+    r"\b(?:confirmed|booked|booking|reservation|reserved|guests?|offers?|today|tomorrow|tonight"
+    r"|dinner|lunch|breakfast|brunch|date|time|completed|successful|invite|directions?|cancel"
+    r"|modify|upcoming|status|details|summary|hi|hello|hey|dear|thanks|regards|cheers|subject"
+    r"|your|guys|folks|team|birthday|anniversary|celebration|plans?|reminder|note|sent)\b",
+    re.IGNORECASE,
+)
+
+
 _LEADING_FILLER = re.compile(r"^(?:near|opp\.?|opposite|behind|next to) ", re.IGNORECASE)
 
 
@@ -88,6 +102,11 @@ def looks_like_name(text: str, *, allow_lowercase: bool = False) -> bool:
     return first.isupper() or first.isdigit() or allow_lowercase or not first.isascii()
 
 
+def is_furniture(text: str) -> bool:
+    """'Booking confirmed', 'Hi Priya', 'Date and time': lines and parts that are not names."""
+    return _FURNITURE.search(text) is not None
+
+
 def looks_like_address(text: str) -> bool:
     """'Av. Almirante Reis 1', '100 Feet Road': street words or numbers, not a place's name."""
     return _ADDRESS_WORDS.search(text) is not None
@@ -116,7 +135,7 @@ def _is_consonant_cluster(letters: str) -> bool:
 
 def _is_edge_junk(char: str, text: str) -> bool:
     if char in "()[]":
-        return not ("(" in text and ")" in text or "[" in text and "]" in text)
+        return not (("(" in text and ")" in text) or ("[" in text and "]" in text))
     if char in "'&":
         return True
     category = unicodedata.category(char)

@@ -26,9 +26,13 @@ _REPLACEMENTS = {
     # str.lower() keeping every offset where it was.
     "\u0130": "I",
 }
-# Everything but tab, newline and printable ASCII: rare in a paste, so one pass over the text
-# visits only the few characters that need a look.
-_UNUSUAL = re.compile(r"[^\t\n\x20-\x7e]")
+_TRANSLATION = str.maketrans(
+    {**_REPLACEMENTS, **dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F], None)}
+)
+# Runs of anything but tab, newline and printable ASCII: rare in a paste, so one pass over the
+# text visits only the few stretches that need a look (a run of emoji is one visit).
+_UNUSUAL = re.compile(r"[^\t\n\x20-\x7e]+")
+_DIGIT_OR_SPACE = re.compile(r"[\d\s]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _RARE_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 _SPACES = re.compile(r"  +")
@@ -80,12 +84,14 @@ def _drop_at_line_start(match: re.Match[str]) -> str:
 
 
 def _plain(match: re.Match[str]) -> str:
+    run = match.group().translate(_TRANSLATION)
+    return _DIGIT_OR_SPACE.sub(_ascii_digit_or_space, run) if _DIGIT_OR_SPACE.search(run) else run
+
+
+def _ascii_digit_or_space(match: re.Match[str]) -> str:
+    """Devanagari (०-९), Arabic-Indic and other digits as ASCII; the few spaces NFKC leaves."""
     char = match.group()
-    if char in _REPLACEMENTS:
-        return _REPLACEMENTS[char]
-    if char < " " or char == "\x7f":
-        return ""  # control characters
     if char.isspace():
-        return " "  # the few spaces NFKC leaves alone (Ogham, Mongolian)
-    digit = unicodedata.decimal(char, None)  # Devanagari (०-९), Arabic-Indic and other digits
+        return " "
+    digit = unicodedata.decimal(char, None)
     return char if digit is None else str(digit)

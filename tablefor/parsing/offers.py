@@ -49,13 +49,16 @@ def _bare_offer(text: str, folded: str) -> str | None:
         if starts_word(folded, match.start()):
             lead = _OFFER_LEAD.search(folded, max(0, match.start() - 7), match.start())
             start = match.start() if lead is None else lead.start()
-            return _trim(text[start : match.end()])
+            return _trim(text[start : match.end()], also_at=",")
     return None
 
 
-def _trim(raw: str) -> str | None:
+def _trim(raw: str, *, also_at: str = "") -> str | None:
     end = _OFFER_END.search(raw)
-    offer = (raw[: end.start()] if end else raw).strip(_TRAILING)
+    offer = raw[: end.start()] if end else raw
+    for separator in also_at:
+        offer = offer.split(separator, 1)[0]
+    offer = offer.strip(_TRAILING)
     if not offer or len(offer) > _LONGEST_OFFER or not any(char.isalnum() for char in offer):
         return None
     return offer

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from itertools import chain
 from zoneinfo import ZoneInfo
 
 from tablefor.parsing.booking_ids import find_booking_id
@@ -52,7 +51,7 @@ def _parse(text: str, *, now: datetime, tz: ZoneInfo) -> ParseResult:
     parties = find_party_mentions(folded)
     start = choose_start(dates, times, now=now, tz=tz)
     party_size = choose_party_size(parties)
-    busy = Spans((m.start, m.end) for m in chain(dates, times, parties))
+    busy = Spans.of(dates, times, parties)
     place = find_place(prose, folded, busy=busy, hint=link_hint(urls))
     warnings = (
         *notes,

@@ -26,11 +26,12 @@ _LOOK_BACK = 16
 
 _NUMBER_WORDS = {
     word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-        " fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+    for value, word in enumerate((
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen", "twenty",
+    ))
+}  # fmt: skip
 _HINDI_NUMBERS = {
     "ek": 1, "do": 2, "teen": 3, "char": 4, "chaar": 4, "paanch": 5, "panch": 5, "chhe": 6,
     "saat": 7, "aath": 8, "nau": 9, "das": 10,
@@ -46,17 +47,19 @@ _PEOPLE_WORD = re.compile(
     r"|seats?|headcount)(?![a-z])"
 )
 # Words that also work as a label with the number after them: 'Guests: 6', 'Pax 4'.
-_LABELS = frozenset(
-    "guest|guests|guest(s)|guest (s)|pax|people|persons|diners|covers|party size|table size|"
-    "group size|seats|headcount".split("|")
-)
+_LABELS = frozenset((
+    "guest", "guests", "guest(s)", "guest (s)", "pax", "people", "persons", "diners", "covers",
+    "party size", "table size", "group size", "seats", "headcount",
+))  # fmt: skip
 # '4 ', 'four ', '4-5 ' right before a people word ('4-5 people' books for the larger number).
 _COUNT_BEFORE = re.compile(rf"(?:[0-9][0-9]? ?(?:-|to) ?)?{_NUM}[ \n]?$")
 _HINDI_COUNT_BEFORE = re.compile(
     r"(?P<w>ek|do|teen|chaa?r|paa?nch|chhe|saat|aath|nau|das|एक|दो|तीन|चार|पांच|पाँच|छह|सात"
     r"|आठ|नौ|दस) $"
 )
-_COUNT_AFTER = re.compile(r"(?: ?[:=-] ?| ?\n| )(?P<n>[0-9]{1,3})(?= ?(?:$|[,;|.·()/]))", re.MULTILINE)
+_COUNT_AFTER = re.compile(
+    r"(?: ?[:=-] ?| ?\n| )(?P<n>[0-9]{1,3})(?= ?(?:$|[,;|.·()/]))", re.MULTILINE
+)
 # What may follow 'for 3' when 3 is not people: a time, a duration, a date, money, a range.
 _NOT_A_QUANTITY = (
     r"(?![:./]\d|-\d| ?(?:[ap]\.? ?m(?![a-z])|(?:hrs?|hours?|h|mins?|minutes?|days?|nights?"

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from itertools import islice
 
-from tablefor.parsing.scanning import follows_any, starts_word
 from tablefor.parsing.cities import canonical_city, may_name_city
 from tablefor.parsing.guesses import (
     ADDRESS,
@@ -20,13 +19,23 @@ from tablefor.parsing.guesses import (
     Guess,
     guess_from_parts,
 )
-from tablefor.parsing.names import looks_like_address, looks_like_name, tidy, tidy_area, tidy_name
+from tablefor.parsing.names import (
+    is_furniture,
+    looks_like_address,
+    looks_like_name,
+    tidy,
+    tidy_area,
+    tidy_name,
+)
+from tablefor.parsing.scanning import follows_any, starts_word
 from tablefor.parsing.spans import Spans
 
 _MAX_PHRASES = 60
+_LONGEST_RUN = 5  # name, a few address parts; more is a list, not an address
 _MAX_LINES = 400
 _LONGEST_PHRASE = 160
-_AT = re.compile(r"at |@ ?")
+# 'at Toit', '@ Toit', and the verb of 'Booked Toit for Saturday'.
+_AT = re.compile(r"at |@ ?|booked |reserved ")
 # Words that end a name and start the rest of the sentence ('... at Bastian, Worli is confirmed').
 _SENTENCE_GOES_ON = (
     r" (?:with|is|are|was|were|has|have|had|for|on|from|confirmed|booked|reserved|via|to|this"
@@ -35,18 +44,23 @@ _SENTENCE_GOES_ON = (
 # A sentence end, but not the dot of 'St.', 'Av.' or 'Dr.'.
 _SENTENCE_END = r"\.(?<!\b[a-z]\.)(?<!\b[a-z]{2}\.)(?<!\bmrs\.)(?: |$)"
 _NAME_END = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[!?;|·()\[\]]| - ")
-# Clauses for the city-run reading: a list of parts never crosses one of these.
-_CLAUSE_BREAK = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[|·!?;:()\[\]]| - |(?P<at>at |@)")
+# Clauses for the city-run reading: a list of parts never crosses one of these. A dash between
+# spaces does not end one: 'Toit Brewpub - Indiranagar, Bengaluru' is read as a comma.
+_CLAUSE_BREAK = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[|·!?;:()\[\]]|(?P<at>at |@)")
 # Emoji and pictographs separate parts as a comma would: 'Indiranagar 📍 Bengaluru'.
 _PICTOGRAPH = re.compile(
     r"[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
 )
+_NOT_A_PLACE_AFTER_VERB = re.compile(
+    r"(?:at|@|a|an|the table|table|tables|for|on|in|via|through|with|your|my|our|it|this|us"
+    r"|successfully|today|tonight|tomorrow)\b|@"
+)
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w'&])[A-Z][\w'&]* $")
 # Capitalised words after which 'At' still means at: 'Dinner At Toit'.
-_LEADS_TO_AT = frozenset(
-    "booked reserved booking reservation dinner lunch brunch breakfast table confirmed drinks "
-    "party meet see tonight today tomorrow".split()
-)
+_LEADS_TO_AT = frozenset((
+    "booked", "reserved", "booking", "reservation", "dinner", "lunch", "brunch", "breakfast",
+    "table", "confirmed", "drinks", "party", "meet", "see", "tonight", "today", "tomorrow",
+))  # fmt: skip
 _PART = re.compile(r"[^,]+")
 
 
@@ -74,6 +88,7 @@ def city_run_guesses(text: str, folded: str, busy: Spans) -> Iterator[Guess]:
     for line_start, line in islice(_lines_with_a_city(text), _MAX_LINES):
         for clause_start, clause in _clauses(text, folded, line_start, line_start + len(line)):
             if "," in clause:
+                clause = clause.replace(" - ", " , ")  # same length: offsets hold
                 parts = [(clause_start + m.start(), m.group()) for m in _PART.finditer(clause)]
                 guess = _run_before_city(parts, busy)
                 if guess is not None:
@@ -81,8 +96,14 @@ def city_run_guesses(text: str, folded: str, busy: Spans) -> Iterator[Guess]:
 
 
 def _real_ats(text: str, folded: str) -> Iterator[re.Match[str]]:
-    """'at' and '@' that introduce a place: not inside a word, an e-mail address or a name."""
-    return (at for at in _AT.finditer(folded) if _is_real_at(text, folded, at.start()))
+    """'at' and '@' that introduce a place: not inside a word, an e-mail address or a name;
+    'booked' when a name follows it, not 'booked a table at' or 'booked for'."""
+    for at in _AT.finditer(folded):
+        if not _is_real_at(text, folded, at.start()):
+            continue
+        if at.group()[0] in "br" and _NOT_A_PLACE_AFTER_VERB.match(folded, at.end()):
+            continue
+        yield at
 
 
 def _is_real_at(text: str, folded: str, index: int) -> bool:
@@ -134,10 +155,12 @@ def _run_back(parts: list[tuple[int, str]], busy: Spans) -> list[str]:
     """The parts before a city that read as places. A part that starts with a date, time or
     party size ('Kal shaam 7 baje Barbeque Nation') lends what follows it, and ends the run."""
     run: list[str] = []
-    for offset, part in reversed(parts):
+    for offset, part in reversed(parts[-_LONGEST_RUN:]):
         busy_end = busy.busy_until(offset, offset + len(part))
         tail = tidy(part if busy_end is None else part[busy_end - offset :])
-        readable = bool(tail) and looks_like_name(tail, allow_lowercase=True)
+        readable = (
+            bool(tail) and looks_like_name(tail, allow_lowercase=True) and not is_furniture(tail)
+        )
         if readable:
             run.insert(0, tail)
         if busy_end is not None or not readable:
@@ -147,7 +170,9 @@ def _run_back(parts: list[tuple[int, str]], busy: Spans) -> list[str]:
 
 def _guess_from_run(run: list[str], city: str) -> Guess:
     if len(run) >= 2:
-        return Guess(CITY_RUN, tidy_name(run[0]), tidy_area(run[-1]), city)
+        # '298, 100 Feet Road, Indiranagar, Bengaluru' is an address: no name in it.
+        name = None if looks_like_address(run[0]) else tidy_name(run[0])
+        return Guess(CITY_RUN, name, tidy_area(run[-1]), city)
     if len(run) == 1 and not looks_like_address(run[0]):
         # 'Toit, Bangalore' names the restaurant; 'Indiranagar, Bangalore' an area. Either way
         # the strongest reading elsewhere decides; this one mostly lends its city.

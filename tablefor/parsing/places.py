@@ -6,15 +6,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from tablefor.parsing.guesses import ADDRESS, AT_PHRASE_WITH_CITY, Guess
-from tablefor.parsing.layout import dash_table_guesses, labelled_guesses, screen_guesses
+from tablefor.parsing.layout import (
+    dash_table_guesses,
+    labelled_guesses,
+    row_guesses,
+    screen_guesses,
+)
 from tablefor.parsing.names import capitalise, looks_like_name, tidy
 from tablefor.parsing.phrases import at_phrase_guesses, city_run_guesses
 from tablefor.parsing.slugs import LinkHint
 from tablefor.parsing.spans import Spans
 
 NAME_FROM_LINK = "restaurant name guessed from the link; check it"
+_GUESSES_PER_KIND = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +46,18 @@ def _capitalised(text: str | None) -> str | None:
 
 
 def _best_reading(text: str, folded: str, *, busy: Spans, hint: LinkHint) -> Place:
-    guesses = list(at_phrase_guesses(text, folded, busy))
+    # Ties go to the earliest reading, so a few of each kind are enough.
+    guesses = list(islice(at_phrase_guesses(text, folded, busy), _GUESSES_PER_KIND))
     if not any(guess.strength == AT_PHRASE_WITH_CITY for guess in guesses):
         # The readings below cannot beat a name with its city after 'at'; skip their cost.
-        guesses += [
-            *screen_guesses(text, busy),
-            *labelled_guesses(text, folded),
-            *dash_table_guesses(text, folded, busy),
-            *city_run_guesses(text, folded, busy),
-        ]
+        for kind in (
+            screen_guesses(text, busy),
+            row_guesses(text, busy),
+            labelled_guesses(text, folded),
+            dash_table_guesses(text, folded, busy),
+            city_run_guesses(text, folded, busy),
+        ):
+            guesses += islice(kind, _GUESSES_PER_KIND)
     ranked = sorted(guesses, key=lambda guess: -guess.strength)  # stable: earlier wins ties
     best = next((guess for guess in ranked if guess.name), None)
     if best is None:
@@ -60,7 +70,7 @@ def _best_reading(text: str, folded: str, *, busy: Spans, hint: LinkHint) -> Pla
 
 
 def _area_of_same(best: Guess, ranked: Sequence[Guess]) -> str | None:
-    """An area read elsewhere for the same restaurant ('Toit - table for 4 ... Toit, Indiranagar')."""
+    """An area another reading gave the same restaurant: 'Toit, Indiranagar' further down."""
     same = (best.name or "").casefold()
     return next((g.area for g in ranked if g.area and (g.name or "").casefold() == same), None)
 
@@ -90,4 +100,6 @@ def _name_from_link(text: str, words: Sequence[str]) -> tuple[str | None, tuple[
         if spelled is not None and looks_like_name(tidy(spelled.group()), allow_lowercase=True):
             return tidy(spelled.group()), ()
     guess = " ".join(words)
-    return (guess, (NAME_FROM_LINK,)) if looks_like_name(guess, allow_lowercase=True) else (None, ())
+    return (
+        (guess, (NAME_FROM_LINK,)) if looks_like_name(guess, allow_lowercase=True) else (None, ())
+    )

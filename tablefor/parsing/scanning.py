@@ -29,7 +29,9 @@ def follows_any(text: str, index: int, characters: str) -> bool:
     return index > 0 and text[index - 1] in characters
 
 
-def anchored(text: str, anchor: re.Pattern[str], pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+def anchored(
+    text: str, anchor: re.Pattern[str], pattern: re.Pattern[str]
+) -> Iterator[re.Match[str]]:
     """Matches of pattern that begin where anchor found the start of a word."""
     for found in anchor.finditer(text):
         if starts_word(text, found.start()):

@@ -22,7 +22,9 @@ _BRAND = re.compile(
     r"|reserve with google|google reserve)\b"
 )
 # 'District' is also an ordinary word: only 'on District' or a line ending '| District' count.
-_DISTRICT = re.compile(r"(?:on|via|from|using) (?:the )?district\b|(?:[|·-] |^)district$", re.MULTILINE)
+_DISTRICT = re.compile(
+    r"(?:on|via|from|using) (?:the )?district\b|(?:[|·-] |^|team )district$", re.MULTILINE
+)
 _SWIGGY_SHARE = re.compile(r"i(?: have|'ve) made a booking on\b[^\n]{0,80}?\bguest\(s\) at\b")
 # OpenTable's confirmation e-mail names no brand in its body, but its wording is distinctive.
 _OPENTABLE_EMAIL = "your reservation is confirmed"

@@ -5,10 +5,39 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import Protocol
+
+
+class Located(Protocol):
+    """Anything read from the text at [start, end): a date, a time, a party size."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+class Claims:
+    """Characters already read by a stronger pattern, so a weaker one does not read them again."""
+
+    def __init__(self, length: int) -> None:
+        self._taken = bytearray(length + 1)
+
+    def claim(self, start: int, end: int) -> bool:
+        """Take [start, end) if none of it is taken yet; say whether it was."""
+        if self._taken.find(1, start, end) != -1:
+            return False
+        self._taken[start:end] = b"\x01" * (end - start)
+        return True
 
 
 class Spans:
     """Sorted (start, end) ranges answering 'is anything here?' in O(log n)."""
+
+    @classmethod
+    def of(cls, *groups: Iterable[Located]) -> Spans:
+        return cls((item.start, item.end) for group in groups for item in group)
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)

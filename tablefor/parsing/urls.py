@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from itertools import islice
 from urllib.parse import unquote
 
+from tablefor.parsing.spans import Spans
+
 _MAX_URLS = 50
 # Both read the lower-cased text, so they can start with a literal (see scanning.py).
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+")
@@ -49,7 +51,7 @@ def find_urls(text: str) -> list[Url]:
         return []
     lowered = text.lower()  # same length (normalize.py sees to it), so offsets carry over
     spans = [(m.start(), m.end()) for m in islice(_URL.finditer(lowered), _MAX_URLS)]
-    spans += islice(_bare_links(lowered, spans), _MAX_URLS)
+    spans += islice(_bare_links(lowered, Spans(spans)), _MAX_URLS)
     urls = []
     for start, end in sorted(spans)[:_MAX_URLS]:
         raw = text[start:end].rstrip(_TRAILING_PUNCTUATION)
@@ -57,9 +59,9 @@ def find_urls(text: str) -> list[Url]:
     return urls
 
 
-def _bare_links(text: str, taken: Sequence[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+def _bare_links(text: str, taken: Spans) -> Iterator[tuple[int, int]]:
     for host_end in _BARE_HOST_END.finditer(text):
-        if any(start <= host_end.start() < end for start, end in taken):
+        if taken.overlaps(host_end.start(), host_end.start() + 1):
             continue
         start = host_end.start()
         while start > 0 and text[start - 1] in _HOST_CHARACTERS and host_end.start() - start < 253:

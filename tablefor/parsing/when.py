@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tablefor.parsing.clock import TimeMention
@@ -24,6 +24,7 @@ from tablefor.parsing.dates import (
     DateMention,
     is_valid_date,
 )
+from tablefor.parsing.spans import Spans
 
 NO_DATE_OR_TIME = "no date or time found"
 NO_TIME = "a date but no time found; add the time"
@@ -48,16 +49,26 @@ def choose_start(
 ) -> Start:
     local_now = localize(now, tz)
     mention = _choose_date(dates, local_now.date())
-    clock = _choose_time([t for t in times if not _overlaps_any(t, dates)], near=mention)
+    written_dates = Spans((d.start, d.end) for d in dates if d.rank != WEEKDAY)
+    clock = _choose_time(
+        [t for t in times if not written_dates.overlaps(t.start, t.end)], near=mention
+    )
     if mention is None:
         return Start(None, (NO_DATE if clock else NO_DATE_OR_TIME,))
     if clock is None:
         return Start(None, (NO_TIME,))
     day, notes = _resolve_day(mention, local_now, time(clock.hour, clock.minute))
-    starts_at = datetime(day.year, day.month, day.day, clock.hour, clock.minute, tzinfo=tz)
+    starts_at = _wall_time(day, time(clock.hour, clock.minute), tz)
     if mention.rank == CALENDAR and starts_at < local_now:
         notes += ("the date is in the past",)
     return Start(starts_at, notes + _weekday_check(mention, dates, day))
+
+
+def _wall_time(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The instant that wall time names in tz. A time skipped by a DST change (02:30 on the
+    spring-forward night) moves on by the gap, as a clock on the wall would."""
+    naive = datetime.combine(day, at)
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
 
 
 def localize(now: datetime, tz: ZoneInfo) -> datetime:
@@ -84,10 +95,6 @@ def _choose_time(times: Sequence[TimeMention], *, near: DateMention | None) -> T
     if near is None:
         return candidates[0]
     return min(candidates, key=lambda t: max(t.start - near.end, near.start - t.end, 0))
-
-
-def _overlaps_any(clock: TimeMention, dates: Sequence[DateMention]) -> bool:
-    return any(d.start < clock.end and clock.start < d.end for d in dates if d.rank != WEEKDAY)
 
 
 def _resolve_day(mention: DateMention, now: datetime, at: time) -> tuple[date, tuple[str, ...]]:
@@ -126,7 +133,9 @@ def _next_weekday(weekday: int, now: datetime, at: time, *, skip_today: bool) ->
     return today + timedelta(days=days)
 
 
-def _weekday_check(mention: DateMention, dates: Sequence[DateMention], day: date) -> tuple[str, ...]:
+def _weekday_check(
+    mention: DateMention, dates: Sequence[DateMention], day: date
+) -> tuple[str, ...]:
     """A note when 'Saturday, 12 December' names a day that is not a Saturday."""
     if mention.rank != CALENDAR:
         return ()
@@ -137,7 +146,8 @@ def _weekday_check(mention: DateMention, dates: Sequence[DateMention], day: date
         )
         if other.weekday is not None and near and other.weekday != day.weekday():
             named, actual = WEEKDAY_NAMES[other.weekday], WEEKDAY_NAMES[day.weekday()]
-            return (f"{named.title()} does not match {_written(day)}, a {actual.title()}; used the date",)
+            note = f"{named.title()} does not match {_written(day)}, a {actual.title()}"
+            return (f"{note}; used the date",)
     return ()
 
 

@@ -1,16 +1,27 @@
 from __future__ import annotations
 
 import io
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFont, ImageStat, features
+from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError, features
 
-import renderer.fonts
-from renderer.fonts import FontSet, Weight, clusters, ellipsize, load_fonts, wrap_lines
+from renderer.fonts import (
+    FontSet,
+    TextRun,
+    Weight,
+    clusters,
+    ellipsize,
+    load_fonts,
+    wrap_lines,
+)
 from renderer.og_image import (
     HEIGHT,
     MAX_BYTES,
@@ -25,6 +36,7 @@ from renderer.og_image import (
 )
 
 Box = tuple[float, float, float, float]
+ROOT = Path(__file__).resolve().parents[2]
 LONG_NAME = (
     "The Extraordinarily Long Named Coastal Kitchen and Bar by the Sea at Bandra Reclamation, "
     "Formerly Known as the Other Extraordinarily Long Named Place Across the Road"
@@ -88,7 +100,7 @@ def _decoded(data: bytes) -> Image.Image:
     return image
 
 
-def _ink_boxes(layout: CardLayout, fonts: FontSet, role: str | None = None) -> list[Box]:
+def _ink_boxes(layout: CardLayout, role: str | None = None) -> list[Box]:
     return [text.box for text in layout.texts if role is None or text.role == role]
 
 
@@ -163,6 +175,36 @@ def test_same_inputs_give_identical_bytes(fonts: FontSet, photo: bytes, with_pho
     assert first == second == with_fresh_fonts
 
 
+def test_bytes_do_not_depend_on_the_process(photo: bytes, tmp_path: Path) -> None:
+    # String hashing is randomised per process; nothing in the output may depend on it.
+    photo_path = tmp_path / "photo.jpg"
+    photo_path.write_bytes(photo)
+    script = (
+        "import hashlib, pathlib, sys\n"
+        "from renderer.fonts import load_fonts\n"
+        "from renderer.og_image import OgCard, render_og_image\n"
+        "card = OgCard(title='प्रिया का जन्मदिन', host_name='Priya', restaurant_name='सागर रत्न',"
+        " locality='CP', when='Sat 12 Dec · 8:00 PM', party='Table for 6', seed='s')\n"
+        "photo = pathlib.Path(sys.argv[1]).read_bytes()\n"
+        "for chosen in (photo, None):\n"
+        "    data = render_og_image(card, fonts=load_fonts(), photo=chosen)\n"
+        "    print(hashlib.sha256(data).hexdigest())\n"
+    )
+
+    def digests(hash_seed: str) -> str:
+        environment = os.environ | {"PYTHONHASHSEED": hash_seed}
+        return subprocess.run(
+            [sys.executable, "-c", script, str(photo_path)],
+            env=environment,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    assert digests("1") == digests("2")
+
+
 def test_a_different_seed_changes_the_fallback_but_not_a_photo_card(
     fonts: FontSet, photo: bytes
 ) -> None:
@@ -202,8 +244,19 @@ def test_only_jpeg_photos_are_accepted(fonts: FontSet) -> None:
     png = io.BytesIO()
     Image.new("RGB", (1200, 630)).save(png, "PNG")
 
-    with pytest.raises(Image.UnidentifiedImageError):
+    with pytest.raises(UnidentifiedImageError):
         render_og_image(make_card(), fonts=fonts, photo=png.getvalue())
+
+
+def test_a_photo_too_large_to_decode_is_refused_from_its_header(fonts: FontSet) -> None:
+    small = _jpeg(Image.new("RGB", (16, 16)), quality=80)
+    start_of_frame = small.index(b"\xff\xc0")
+    # Claim 7000×4000 (28 MP) in the frame header: over our limit, under Pillow's own.
+    claimed = (4000).to_bytes(2, "big") + (7000).to_bytes(2, "big")
+    huge = small[: start_of_frame + 5] + claimed + small[start_of_frame + 9 :]
+
+    with pytest.raises(ValueError, match="too large"):
+        render_og_image(make_card(), fonts=fonts, photo=huge)
 
 
 def test_optional_lines_can_all_be_missing(fonts: FontSet) -> None:
@@ -234,7 +287,7 @@ def test_pillow_can_shape_complex_scripts() -> None:
 
 
 def test_loading_fonts_fails_loudly_without_fribidi(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(renderer.fonts.features, "check", lambda name: name != "fribidi")
+    monkeypatch.setattr(features, "check", lambda name: name != "fribidi")
 
     with pytest.raises(RuntimeError, match="fribidi"):
         load_fonts()
@@ -271,6 +324,23 @@ def test_mixed_text_is_split_into_runs_by_font(fonts: FontSet) -> None:
         ("सागर रत्न, 8 ", "NotoSansDevanagari-Regular"),
         ("PM", "NotoSans-Regular"),  # the Devanagari font has digits but no Latin letters
     ]
+
+
+def test_a_name_in_a_script_without_a_font_leaves_the_rest_of_the_card(fonts: FontSet) -> None:
+    card = make_card(restaurant_name="鼎泰豐")
+
+    assert layout_card(card, fonts).placed("name") == []
+    assert _decoded(render_og_image(card, fonts=fonts, photo=None)).size == (WIDTH, HEIGHT)
+
+
+def test_line_breaks_controls_and_stacked_marks_are_cleaned(fonts: FontSet) -> None:
+    zalgo = "Z" + "\u0301" * 30 + "algo"
+    layout = layout_card(make_card(title="Dinner\n\tat\x00  nine", restaurant_name=zalgo), fonts)
+
+    [title] = layout.placed("title")
+    [name] = layout.placed("name")
+    assert _text(title.runs) == "Dinner at nine"
+    assert _text(name.runs) == "\u0179" + "\u0301" * 4 + "algo"  # NFC made Z + ́ one Ź
 
 
 def test_characters_no_font_covers_are_dropped(fonts: FontSet) -> None:
@@ -342,15 +412,22 @@ names = st.one_of(
 @settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(name=names, title=names, locality=names, party=names)
+@given(name=names, title=names, host=names, locality=names, party=names)
 def test_text_never_leaves_the_safe_area_or_overlaps(
-    fonts: FontSet, name: str, title: str, locality: str, party: str
+    fonts: FontSet, name: str, title: str, host: str, locality: str, party: str
 ) -> None:
-    card = make_card(restaurant_name=name, title=title, locality=locality, party=party, when=party)
+    card = make_card(
+        restaurant_name=name,
+        title=title,
+        host_name=host,
+        locality=locality,
+        party=party,
+        when=party,
+    )
 
     layout = layout_card(card, fonts)
 
-    boxes = _ink_boxes(layout, fonts)
+    boxes = _ink_boxes(layout)
     assert all(_inside(box, SAFE_BOX) for box in boxes)
     assert all(_inside(pill.box, SAFE_BOX) for pill in layout.pills)
     assert len(layout.placed("name")) <= NAME_MAX_LINES
@@ -365,8 +442,8 @@ def test_text_never_leaves_the_safe_area_or_overlaps(
 def test_the_name_box_stays_inside_the_safe_area_for_extreme_names(fonts: FontSet) -> None:
     for restaurant_name in (LONG_NAME, "W" * 500, "सागर रत्न " * 40, "ॐ" * 200):
         layout = layout_card(make_card(restaurant_name=restaurant_name), fonts)
-        assert all(_inside(box, SAFE_BOX) for box in _ink_boxes(layout, fonts, "name"))
+        assert all(_inside(box, SAFE_BOX) for box in _ink_boxes(layout, "name"))
 
 
-def _text(runs: tuple[renderer.fonts.TextRun, ...]) -> str:
+def _text(runs: tuple[TextRun, ...]) -> str:
     return "".join(run.text for run in runs)

@@ -144,6 +144,7 @@ class GooglePlaces:
         timeout: float = 5.0,
         concurrency: int = 4,
         client: httpx.AsyncClient | None = None,
+        max_photo_bytes: int = MAX_PHOTO_BYTES,
     ) -> None:
         if not api_key:
             raise ValueError("GooglePlaces needs an API key")
@@ -154,6 +155,7 @@ class GooglePlaces:
         # httpx's timeout is per read; a server dripping bytes needs an overall deadline too.
         self._deadline = timeout * DEADLINE_FACTOR
         self._slots = asyncio.Semaphore(concurrency)
+        self._max_photo_bytes = max_photo_bytes
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._owns_client = client is None
 
@@ -253,7 +255,7 @@ class GooglePlaces:
             try:
                 if response.status_code != httpx.codes.OK:
                     raise error_for_status(PROVIDER, response, "photo download")
-                return await read_capped(PROVIDER, response, MAX_PHOTO_BYTES)
+                return await read_capped(PROVIDER, response, self._max_photo_bytes)
             finally:
                 await response.aclose()
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tablefor.settings import PlacesSettings, RateLimit
 from workers.enrichment import ProviderSlot
 from workers.providers.google_places import GooglePlaces
 from workers.providers.nominatim import Nominatim
-from tablefor.settings import PlacesSettings, RateLimit
 
 # Google's default quota is 600 requests a minute per method; stay well inside it.
 GOOGLE_RATE = RateLimit(limit=5, window=1)
