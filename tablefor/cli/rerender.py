@@ -8,6 +8,7 @@ skips objects whose bytes did not change, so a run after a no-op template change
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -106,8 +107,12 @@ async def _render_batch(
 async def _deps(settings: Settings, urls: ServiceUrls) -> AsyncIterator[Any]:
     from workers.main import close_deps, open_deps
 
+    from tablefor.cli.edge_purge import purger_for
+
     queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
     deps = await open_deps(settings, urls, queue)
+    await deps.purger.aclose()
+    deps = dataclasses.replace(deps, purger=purger_for(settings))  # the dev edge, beside `dev`
     try:
         yield deps
     finally:

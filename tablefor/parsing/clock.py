@@ -42,9 +42,9 @@ _HINDI_HOUR = re.compile(r"(?P<h>[0-9][0-9]?)(?:[:.](?P<m>[0-5][0-9]))? ?(?:baje
 _OCLOCK = re.compile(r"(?P<h>[0-9][0-9]?) ?o' ?clock\b")
 # 'at 8', 'by 9', and an hour right after a day or a meal: 'tonight 9', 'sat 7', 'dinner 8'.
 _BARE_HOUR = re.compile(
-    r"(?:at|by|around|arnd|@|tonight|tonite|today|tomorrow|tmrw|tmr|kal|aaj|raat|shaam|dinner|lunch"
-    r"|brunch|breakfast"
-    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}) ?(?P<h>[0-9][0-9]?)(?![\d:./%]|,\d)"
+    r"(?:at|by|around|arnd|@|tonight|tonite|today|tomorrow|tmrw|tmr|kal|aaj|raat|shaam"
+    r"|dinner|lunch|brunch|breakfast|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6})"
+    r" ?(?P<h>[0-9][0-9]?)(?![\d:./%]|,\d)"
     r"(?! ?(?:st|nd|rd|th|guests?|people|pax|persons?|ppl|log|of|mins?|minutes|hrs?|hours"
     rf"|days?|km|rs|inr|k)\b)(?! ?%)(?! ?{MONTH_PATTERN})"
 )

@@ -27,19 +27,8 @@ MONTH_PATTERN = (
 )
 # English names, written out: calendar.month_abbr would follow the process locale.
 MONTH_ABBREVIATIONS = (
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "oct",
-    "nov",
-    "dec",
-)
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: number for number, name in enumerate(MONTH_ABBREVIATIONS, start=1)}
 _YEAR = r"(?P<year>(?:19|20)\d\d|'\d\d)(?![\d:]| ?(?:hrs?|hours)\b)"
@@ -179,6 +168,7 @@ def _weekdays(text: str) -> Iterator[DateMention]:
             continue
         name = match.group().rstrip(".")
         before = _WEEKDAY_QUALIFIER.search(text, max(0, match.start() - 7), match.start())
+        before = before if before and starts_word(text, before.start()) else None
         qualifier = before.group().strip() if before else ""
         is_short = len(name) < 6  # the full names are six letters or more
         if is_short and not qualifier and not _AFTER_SHORT_WEEKDAY.match(text, match.end()):

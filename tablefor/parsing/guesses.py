@@ -34,6 +34,7 @@ ROW_WITH_CITY = 7
 CITY_RUN = 2  # '2 guests, Dum Pukht, ITC Maurya, New Delhi'
 ADDRESS = 1  # 'Av. Almirante Reis 1, Lisbon': a city, no name
 
+_BRACKETED_AREA = re.compile(r"^(?P<name>[^()]+?) \((?P<area>[^()]{2,40})\)$")
 _PLAIN_PLACE = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+){0,2}$")
 
 
@@ -58,6 +59,9 @@ def guess_from_parts(
     if not cleaned:
         return None
     cleaned[0] = tidy_name(cleaned[0])
+    bracketed = _BRACKETED_AREA.match(cleaned[0])
+    if bracketed is not None:  # 'Olive Bar & Kitchen (Mehrauli)' reads as 'Name, Area'
+        cleaned[0:1] = [bracketed["name"], bracketed["area"]]
     name, city, rest = _split_city(cleaned)
     allow_lowercase = lowercase_ok or (city is not None and with_city is not None)
     if not looks_like_name(name, allow_lowercase=allow_lowercase) or canonical_city(name):

@@ -45,6 +45,13 @@ _CLAUSE_BREAK = re.compile(r"[!?;:|·]|(?<![\w@.])at |[^\w\s'&.,()/+-]", re.IGNO
 _SENTENCE_PUNCTUATION = re.compile(r"[!?]|\.\s*$")
 _CELL = re.compile(r"[^|·]+")
 _SENTENCE_BEFORE = re.compile(r"[!?.] ")
+_NOT_A_PLACE_LABEL = re.compile(
+    r"\b(?:id|no|number|code|ref|pin|phone|call|contact|total|bill|amount|offer|date|time|guests?"
+    r"|pax)\b",
+    re.IGNORECASE,
+)
+
+
 def labelled_guesses(text: str, folded: str) -> Iterator[Guess]:
     for match in islice(_LABELLED.finditer(folded), _MAX_LINES):
         if match.start() > 0 and folded[match.start() - 1] != "\n":
@@ -101,18 +108,25 @@ def row_guesses(text: str, busy: Spans) -> Iterator[Guess]:
             continue
         cells = [(line.start() + m.start(), m.group()) for m in _CELL.finditer(line.group())]
         free = [cell for start, cell in cells if not busy.overlaps(start, start + len(cell))]
-        free = [c for c in map(_after_sentence, free) if ":" not in c and not is_furniture(c)]
-        if len(free) < len(cells) and free:
+        if len(free) == len(cells):
+            continue  # no date, time or party size in the row: not a booking summary
+        free = [c for c in map(_cell_value, free) if c and not is_furniture(c)]
+        if free:
             parts = [part for cell in free for part in cell.split(",")][:6]
             guess = guess_from_parts(parts, strength=ROW, with_city=ROW_WITH_CITY)
             if guess is not None:
                 yield guess
 
 
-def _after_sentence(cell: str) -> str:
-    """'Dineout booking confirmed! Toit, Indiranagar' -> 'Toit, Indiranagar'."""
+def _cell_value(cell: str) -> str:
+    """'Dineout booking confirmed! Toit, Indiranagar' -> 'Toit, Indiranagar'; 'Reservation: The
+    Leela' -> 'The Leela'; 'Booking ID: DO12345' -> '' (an id, a phone, a bill is no place)."""
     breaks = list(_SENTENCE_BEFORE.finditer(cell))
-    return cell[breaks[-1].end() :] if breaks else cell
+    cell = cell[breaks[-1].end() :] if breaks else cell
+    label, colon, value = cell.partition(":")
+    if not colon:
+        return cell
+    return "" if _NOT_A_PLACE_LABEL.search(label) else value
 
 
 def _screen_guess(name_line: str, next_line: str, *, busy: bool) -> Guess | None:

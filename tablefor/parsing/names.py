@@ -53,8 +53,6 @@ _FURNITURE = re.compile(
     r"|your|guys|folks|team|birthday|anniversary|celebration|plans?|reminder|note|sent)\b",
     re.IGNORECASE,
 )
-
-
 _LEADING_FILLER = re.compile(r"^(?:near|opp\.?|opposite|behind|next to) ", re.IGNORECASE)
 
 
@@ -134,6 +132,7 @@ def _is_consonant_cluster(letters: str) -> bool:
 
 
 def _is_edge_junk(char: str, text: str) -> bool:
+    """Emoji, punctuation, quotes and stray brackets at a name's edge; '(BKC)' stays whole."""
     if char in "()[]":
         return not (("(" in text and ")" in text) or ("[" in text and "]" in text))
     if char in "'&":

@@ -43,7 +43,10 @@ _SENTENCE_GOES_ON = (
 )
 # A sentence end, but not the dot of 'St.', 'Av.' or 'Dr.'.
 _SENTENCE_END = r"\.(?<!\b[a-z]\.)(?<!\b[a-z]{2}\.)(?<!\bmrs\.)(?: |$)"
-_NAME_END = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[!?;|·()\[\]]| - ")
+# A bracket ends a name unless it holds a short place: 'Olive Bar & Kitchen (Mehrauli)'.
+_NAME_END = re.compile(
+    rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[!?;|·\[\]]| - |\((?![^()\n]{{2,40}}\))"
+)
 # Clauses for the city-run reading: a list of parts never crosses one of these. A dash between
 # spaces does not end one: 'Toit Brewpub - Indiranagar, Bengaluru' is read as a comma.
 _CLAUSE_BREAK = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[|·!?;:()\[\]]|(?P<at>at |@)")
@@ -51,8 +54,9 @@ _CLAUSE_BREAK = re.compile(rf"{_SENTENCE_GOES_ON}|{_SENTENCE_END}|[|·!?;:()\[\]
 _PICTOGRAPH = re.compile(
     r"[\u2190-\u21ff\u2300-\u23ff\u2460-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff]"
 )
+# 'booked a table at', 'booked for 4', 'reserved @ Toit': the place comes later, if at all.
 _NOT_A_PLACE_AFTER_VERB = re.compile(
-    r"(?:at|@|a|an|the table|table|tables|for|on|in|via|through|with|your|my|our|it|this|us"
+    r"(?:at|a|an|the table|table|tables|for|on|in|via|through|with|your|my|our|it|this|us"
     r"|successfully|today|tonight|tomorrow)\b|@"
 )
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w'&])[A-Z][\w'&]* $")

@@ -46,10 +46,14 @@ def _capitalised(text: str | None) -> str | None:
 
 
 def _best_reading(text: str, folded: str, *, busy: Spans, hint: LinkHint) -> Place:
-    # Ties go to the earliest reading, so a few of each kind are enough.
-    guesses = list(islice(at_phrase_guesses(text, folded, busy), _GUESSES_PER_KIND))
-    if not any(guess.strength == AT_PHRASE_WITH_CITY for guess in guesses):
-        # The readings below cannot beat a name with its city after 'at'; skip their cost.
+    # Ties go to the earliest reading, so a few of each kind are enough; and nothing beats
+    # the first name with its city after 'at', so once it is found the rest is not read.
+    guesses: list[Guess] = []
+    for guess in islice(at_phrase_guesses(text, folded, busy), _GUESSES_PER_KIND):
+        guesses.append(guess)
+        if guess.strength == AT_PHRASE_WITH_CITY:
+            break
+    else:
         for kind in (
             screen_guesses(text, busy),
             row_guesses(text, busy),
@@ -100,6 +104,6 @@ def _name_from_link(text: str, words: Sequence[str]) -> tuple[str | None, tuple[
         if spelled is not None and looks_like_name(tidy(spelled.group()), allow_lowercase=True):
             return tidy(spelled.group()), ()
     guess = " ".join(words)
-    return (
-        (guess, (NAME_FROM_LINK,)) if looks_like_name(guess, allow_lowercase=True) else (None, ())
-    )
+    if not looks_like_name(guess, allow_lowercase=True):
+        return None, ()
+    return guess, (NAME_FROM_LINK,)

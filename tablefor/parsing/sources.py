@@ -15,11 +15,12 @@ _BRANDS = {
     "zomato": "zomato", "eazydiner": "eazydiner", "eazy diner": "eazydiner",
     "opentable": "opentable", "open table": "opentable",
     "district.in": "district", "district app": "district", "district by zomato": "district",
-    "reserve with google": "google", "google reserve": "google",
+    "reserve with google": "google", "google reserve": "google", "via google": "google",
+    "through google": "google", "on google": "google", "with google": "google",
 }  # fmt: skip
 _BRAND = re.compile(
     r"(?:swiggy|dineout|dinecash|zomato|eazy ?diner|open ?table|district(?:\.in| app| by zomato)"
-    r"|reserve with google|google reserve)\b"
+    r"|reserve with google|google reserve|(?:via|through|on|with) google)\b"
 )
 # 'District' is also an ordinary word: only 'on District' or a line ending '| District' count.
 _DISTRICT = re.compile(

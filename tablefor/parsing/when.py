@@ -29,6 +29,7 @@ from tablefor.parsing.spans import Spans
 NO_DATE_OR_TIME = "no date or time found"
 NO_TIME = "a date but no time found; add the time"
 NO_DATE = "a time but no date found; add the date"
+IN_THE_PAST = "the start time is in the past"
 _YEARS_TO_TRY = 9  # 29 Feb can be up to eight years away
 _WEEKDAY_NEXT_TO_DATE = 14  # 'Saturday, 12 December 2026' and '12 Dec (Sat)'
 
@@ -59,8 +60,8 @@ def choose_start(
         return Start(None, (NO_TIME,))
     day, notes = _resolve_day(mention, local_now, time(clock.hour, clock.minute))
     starts_at = _wall_time(day, time(clock.hour, clock.minute), tz)
-    if mention.rank == CALENDAR and starts_at < local_now:
-        notes += ("the date is in the past",)
+    if starts_at < local_now:
+        notes += (IN_THE_PAST,)
     return Start(starts_at, notes + _weekday_check(mention, dates, day))
 
 
