@@ -94,6 +94,7 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
             ],
         ),
         request_max_body_size=settings.api.max_body_bytes,
+        logging_config=None,  # our JSON lines (tablefor.logs), configured by the process
         debug=False,
     )
 

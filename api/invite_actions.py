@@ -169,7 +169,7 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
             city=row.city,
             swiggy_restaurant_id=row.swiggy_restaurant_id,
         ),
-        starts_at=row.starts_at.astimezone(ZoneInfo(row.timezone)),
+        starts_at=row.starts_at.astimezone(ZoneInfo(row.timezone)).isoformat(),
         timezone=row.timezone,
         party_size=row.party_size,
         booking_id=row.booking_id,

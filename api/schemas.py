@@ -27,6 +27,10 @@ TimeZoneName = Annotated[
     Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+\-/]+$", examples=["Asia/Kolkata"]),
 ]
 AwareDateTime = Annotated[datetime, Meta(tz=True)]
+# Out: always "+00:00", never "Z", so every client reads the offset the same way.
+IsoDateTime = Annotated[
+    str, Meta(extra_json_schema={"format": "date-time"}, examples=["2026-12-12T19:30:00+05:30"])
+]
 PartySize = Annotated[int, Meta(ge=1, le=MAX_PARTY_SIZE)]
 Guests = Annotated[int, Meta(ge=0, le=MAX_EXTRA_GUESTS)]
 ParticipantKey = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -44,7 +48,7 @@ class ParseResponse(msgspec.Struct, kw_only=True):
     area: str | None
     city: str | None
     swiggy_restaurant_id: str | None
-    starts_at: datetime | None
+    starts_at: IsoDateTime | None
     party_size: int | None
     booking_id: str | None
     offer: str | None
@@ -94,7 +98,7 @@ class InviteOut(msgspec.Struct, kw_only=True):
     message: str | None
     host_name: str | None
     restaurant: RestaurantOut
-    starts_at: datetime
+    starts_at: IsoDateTime
     timezone: str
     party_size: int | None
     booking_id: str | None

@@ -137,6 +137,13 @@ class Edge:
         self.stop()
 
     def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # never leave half an edge running
+            raise
+
+    def _start(self) -> None:
         ensure_installed()
         plan = self.plan
         plan.run_dir.mkdir(parents=True, exist_ok=True)

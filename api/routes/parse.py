@@ -32,7 +32,7 @@ async def parse(
         area=result.area,
         city=result.city,
         swiggy_restaurant_id=result.swiggy_restaurant_id,
-        starts_at=result.starts_at,
+        starts_at=result.starts_at.isoformat() if result.starts_at else None,
         party_size=result.party_size,
         booking_id=result.booking_id,
         offer=result.offer,

@@ -26,7 +26,10 @@ def parse(source: click.utils.LazyFile, now_text: str | None, tz_name: str) -> N
         raise click.BadParameter(f"unknown time zone {tz_name!r}", param_hint="--tz") from None
     now = _reference_time(now_text, tz)
     result = parse_booking(source.read(), now=now, tz=tz)
-    sys.stdout.write(msgspec.json.format(msgspec.json.encode(result), indent=2).decode() + "\n")
+    fields = msgspec.structs.asdict(result)
+    # "+00:00" rather than msgspec's "Z": one spelling of the offset for every zone.
+    fields["starts_at"] = result.starts_at.isoformat() if result.starts_at else None
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(fields), indent=2).decode() + "\n")
 
 
 def _reference_time(text: str | None, tz: ZoneInfo) -> datetime:

@@ -80,6 +80,9 @@ def edge(port: int, api_port: int) -> None:
 )
 def dev(port: int, data_dir: Path | None) -> None:
     """The whole system on one machine, behind one URL. Ctrl-C stops everything."""
+    # SIGTERM and SIGHUP (a closed terminal) stop everything as cleanly as Ctrl-C does.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
     if data_dir is not None:
         os.environ["TABLEFOR_DATA_DIR"] = str(data_dir.absolute())
     os.environ.setdefault("TABLEFOR_PUBLIC_URL", f"http://127.0.0.1:{port}")
@@ -149,6 +152,10 @@ def _supervise(parts: dict[str, subprocess.Popen[bytes]]) -> None:
             time.sleep(0.5)
     except KeyboardInterrupt:
         click.echo("\nstopping…", err=True)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(parts: dict[str, subprocess.Popen[bytes]]) -> None:

@@ -513,6 +513,9 @@ def test_restaurant_layouts(text: str, name: str, city: str | None) -> None:
         "see you at 8 pm",
         "reach at the venue by 8",
         "Booking confirmed",
+        "Invite guests · Pay bill · Convenience fee ₹25",
+        "Happy birthday Rahul\nSat 12 Dec 8pm",
+        "Please arrive at least 15 minutes before your reservation time.",
     ],
 )
 def test_no_restaurant_is_made_up(text: str) -> None:

@@ -1,0 +1,57 @@
+"""Settings come from the environment only, and bad values stop the process with one line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tablefor.errors import SettingsError
+from tablefor.settings import Settings
+
+
+def test_defaults_need_no_environment_and_hold_no_secrets() -> None:
+    settings = Settings.from_env({})
+    assert settings.database.url is None  # embedded
+    assert settings.redis.url is None
+    assert settings.places.google_api_key is None
+    assert settings.purge.fastly_api_token is None
+    assert settings.purge.cloudflare_api_token is None
+    assert settings.observability.sentry_dsn is None
+    assert settings.api.public_url == "http://127.0.0.1:8080"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DATABASE_URL", "mysql://x@y/z", "DATABASE_URL: expected a postgresql/postgres URL"),
+        ("REDIS_URL", "http://localhost", "REDIS_URL: expected a redis/rediss/unix URL"),
+        ("TABLEFOR_DB_POOL_MAX", "lots", "TABLEFOR_DB_POOL_MAX: expected a whole number"),
+        ("TABLEFOR_WORKER_CONCURRENCY", "0", "TABLEFOR_WORKER_CONCURRENCY: must be between 1"),
+        ("TABLEFOR_STORAGE", "ftp", "TABLEFOR_STORAGE: expected one of local, s3"),
+        ("TABLEFOR_TRUSTED_PROXIES", "10.0.0.0/8,nope", "TABLEFOR_TRUSTED_PROXIES: 'nope'"),
+        ("TABLEFOR_PUBLIC_URL", "ftp://x", "TABLEFOR_PUBLIC_URL: expected a http/https URL"),
+        ("GOOGLE_PLACES_API_KEY", "abc", "GOOGLE_PLACES_API_KEY: looks too short"),
+        ("TABLEFOR_PURGE", "akamai", "TABLEFOR_PURGE: expected one of"),
+        ("TABLEFOR_NOMINATIM_DISABLED", "perhaps", "TABLEFOR_NOMINATIM_DISABLED: expected true or"),
+    ],
+)
+def test_a_bad_value_names_the_variable(name: str, value: str, message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({name: value})
+    assert caught.value.detail.startswith(message)
+    assert "\n" not in caught.value.detail
+
+
+def test_s3_storage_requires_a_bucket() -> None:
+    with pytest.raises(SettingsError, match="TABLEFOR_S3_BUCKET"):
+        Settings.from_env({"TABLEFOR_STORAGE": "s3"})
+
+
+def test_a_password_in_a_bad_url_is_not_printed() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env({"DATABASE_URL": "mysql://app:s3cret-pass@db/x"})
+    assert "s3cret-pass" not in caught.value.detail
+
+
+def test_limits_are_configurable() -> None:
+    settings = Settings.from_env({"TABLEFOR_LIMIT_RSVP_PER_IP": "7", "TABLEFOR_LIMIT_RSVP_PER_IP_WINDOW": "30"})
+    assert (settings.api.rate_limits.rsvp_per_ip.limit, settings.api.rate_limits.rsvp_per_ip.window) == (7, 30)
