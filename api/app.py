@@ -111,7 +111,7 @@ def wrap_for_server(app: Litestar, settings: Settings) -> ASGIApp:
     """
     trusted = [str(network) for network in settings.api.trusted_proxies]
     proxied = ProxyHeadersMiddleware(app, trusted_hosts=trusted)  # type: ignore[arg-type]
-    return RequestLogMiddleware(proxied)  # type: ignore[arg-type]
+    return RequestLogMiddleware(proxied)  # type: ignore[arg-type,return-value]
 
 
 def redis_client(url: str) -> aioredis.Redis:
@@ -128,7 +128,7 @@ def _services(state: State) -> Services:
 
 async def _rate_limit_headers(message: Message, scope: Scope) -> None:
     if message["type"] == "http.response.start":
-        headers = decision_headers(scope.get("state", {}))  # type: ignore[arg-type]
+        headers = decision_headers(scope.get("state", {}))
         mutable = MutableScopeHeaders.from_message(message)
         if headers and "ratelimit-limit" not in mutable:  # a 429 carries its own
             for name, value in headers.items():

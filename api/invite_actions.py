@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -234,7 +235,11 @@ def _keep(value: Any) -> Any:
     return value
 
 
-_CLEANERS = {"title": _clean, "host_name": _clean, "message": _clean_message}
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    "title": _clean,
+    "host_name": _clean,
+    "message": _clean_message,
+}
 
 
 def _editable() -> list[str]:

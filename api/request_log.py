@@ -6,9 +6,15 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+# Plain ASGI types: this sits outside Litestar, in front of every request.
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("tablefor.request")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -25,7 +31,7 @@ class RequestLogMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = _incoming_id(scope) or secrets.token_hex(8)
-        state = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state = scope.setdefault("state", {})
         state["request_id"] = request_id
         started = time.perf_counter()
         status = 500

@@ -32,7 +32,7 @@ class EmbeddedPostgres:
         directory.mkdir(parents=True, exist_ok=True)
         # pgserver runs the server as its own user when started by root and stops it when the
         # last process holding a handle exits ("stop" mode).
-        self._server = pgserver.get_server(directory, cleanup_mode="stop")
+        self._server = pgserver.get_server(directory, cleanup_mode="stop")  # type: ignore[attr-defined]
         self.url: str = self._server.get_uri()
 
     def close(self) -> None:

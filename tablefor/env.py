@@ -22,10 +22,10 @@ class Env:
             return None
         return value.strip()
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         return self.raw(name) or default
 
-    def optional_str(self, name: str) -> str | None:
+    def optional_text(self, name: str) -> str | None:
         return self.raw(name)
 
     def secret(self, name: str) -> str | None:
@@ -34,7 +34,7 @@ class Env:
             raise SettingsError(f"{name}: looks too short to be a real secret")
         return value
 
-    def int(self, name: str, default: int, *, low: int, high: int) -> int:
+    def integer(self, name: str, default: int, *, low: int, high: int) -> int:
         raw = self.raw(name)
         if raw is None:
             return default
@@ -46,7 +46,7 @@ class Env:
             raise SettingsError(f"{name}: must be between {low} and {high}, got {value}")
         return value
 
-    def float(self, name: str, default: float, *, low: float, high: float) -> float:
+    def number(self, name: str, default: float, *, low: float, high: float) -> float:
         raw = self.raw(name)
         if raw is None:
             return default
@@ -58,7 +58,7 @@ class Env:
             raise SettingsError(f"{name}: must be between {low} and {high}, got {value}")
         return value
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         raw = self.raw(name)
         if raw is None:
             return default
@@ -70,7 +70,7 @@ class Env:
         raise SettingsError(f"{name}: expected true or false, got {raw!r}")
 
     def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
-        value = self.str(name, default).lower()
+        value = self.text(name, default).lower()
         if value not in choices:
             raise SettingsError(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
         return value
@@ -86,6 +86,11 @@ class Env:
             raise SettingsError(f"{name}: the URL has no host: {_redact(raw)!r}")
         return raw.rstrip("/") if parts.scheme in {"http", "https"} else raw
 
+    def url_or(self, name: str, default: str, *, schemes: tuple[str, ...]) -> str:
+        value = self.url(name, default, schemes=schemes)
+        assert value is not None  # a default was given
+        return value
+
     def path(self, name: str, default: Path) -> Path:
         raw = self.raw(name)
         return Path(raw).expanduser() if raw else default
@@ -93,7 +98,7 @@ class Env:
     def networks(
         self, name: str, default: str
     ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-        raw = self.str(name, default)
+        raw = self.text(name, default)
         networks = []
         for item in (part.strip() for part in raw.split(",")):
             if not item:

@@ -121,28 +121,28 @@ class Settings(msgspec.Struct, frozen=True):
             database=_database(env),
             redis=RedisSettings(
                 url=env.url("REDIS_URL", None, schemes=("redis", "rediss", "unix")),
-                queue_name=env.str("TABLEFOR_QUEUE", "tablefor"),
-                key_prefix=env.str("TABLEFOR_REDIS_PREFIX", "tablefor"),
+                queue_name=env.text("TABLEFOR_QUEUE", "tablefor"),
+                key_prefix=env.text("TABLEFOR_REDIS_PREFIX", "tablefor"),
             ),
             api=_api(env),
             storage=_storage(env, data_dir),
             purge=_purge(env),
             places=_places(env),
             worker=WorkerSettings(
-                concurrency=env.int("TABLEFOR_WORKER_CONCURRENCY", 8, low=1, high=256),
-                rsvp_debounce_ms=env.int("TABLEFOR_RSVP_DEBOUNCE_MS", 300, low=0, high=60_000),
-                sweep_interval=env.int("TABLEFOR_SWEEP_INTERVAL", 2, low=1, high=3600),
-                enrich_attempts=env.int("TABLEFOR_ENRICH_ATTEMPTS", 5, low=1, high=50),
-                enrich_retry_delay=env.float(
+                concurrency=env.integer("TABLEFOR_WORKER_CONCURRENCY", 8, low=1, high=256),
+                rsvp_debounce_ms=env.integer("TABLEFOR_RSVP_DEBOUNCE_MS", 300, low=0, high=60_000),
+                sweep_interval=env.integer("TABLEFOR_SWEEP_INTERVAL", 2, low=1, high=3600),
+                enrich_attempts=env.integer("TABLEFOR_ENRICH_ATTEMPTS", 5, low=1, high=50),
+                enrich_retry_delay=env.number(
                     "TABLEFOR_ENRICH_RETRY_DELAY", 1.0, low=0.0, high=3600.0
                 ),
-                enrich_retry_cap=env.float(
+                enrich_retry_cap=env.number(
                     "TABLEFOR_ENRICH_RETRY_CAP", 60.0, low=0.0, high=86_400.0
                 ),
             ),
             observability=ObservabilitySettings(
                 sentry_dsn=env.url("SENTRY_DSN", None, schemes=("http", "https")),
-                environment=env.str("TABLEFOR_ENVIRONMENT", "development"),
+                environment=env.text("TABLEFOR_ENVIRONMENT", "development"),
                 log_level=env.choice(
                     "TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
                 ),
@@ -153,22 +153,21 @@ class Settings(msgspec.Struct, frozen=True):
 def _database(env: Env) -> DatabaseSettings:
     return DatabaseSettings(
         url=env.url("DATABASE_URL", None, schemes=("postgresql", "postgres")),
-        pool_min=env.int("TABLEFOR_DB_POOL_MIN", 2, low=1, high=100),
-        pool_max=env.int("TABLEFOR_DB_POOL_MAX", 10, low=1, high=500),
-        connect_timeout=env.float("TABLEFOR_DB_CONNECT_TIMEOUT", 2.0, low=0.1, high=60),
+        pool_min=env.integer("TABLEFOR_DB_POOL_MIN", 2, low=1, high=100),
+        pool_max=env.integer("TABLEFOR_DB_POOL_MAX", 10, low=1, high=500),
+        connect_timeout=env.number("TABLEFOR_DB_CONNECT_TIMEOUT", 2.0, low=0.1, high=60),
     )
 
 
 def _limit(env: Env, name: str, limit: int, window: int) -> RateLimit:
     return RateLimit(
-        limit=env.int(f"TABLEFOR_LIMIT_{name}", limit, low=1, high=10_000_000),
-        window=env.int(f"TABLEFOR_LIMIT_{name}_WINDOW", window, low=1, high=86_400),
+        limit=env.integer(f"TABLEFOR_LIMIT_{name}", limit, low=1, high=10_000_000),
+        window=env.integer(f"TABLEFOR_LIMIT_{name}_WINDOW", window, low=1, high=86_400),
     )
 
 
 def _api(env: Env) -> ApiSettings:
-    public_url = env.url("TABLEFOR_PUBLIC_URL", DEFAULT_PUBLIC_URL, schemes=("http", "https"))
-    assert public_url is not None
+    public_url = env.url_or("TABLEFOR_PUBLIC_URL", DEFAULT_PUBLIC_URL, schemes=("http", "https"))
     return ApiSettings(
         public_url=public_url,
         trusted_proxies=env.networks("TABLEFOR_TRUSTED_PROXIES", "127.0.0.1/32,::1/128"),
@@ -181,14 +180,14 @@ def _api(env: Env) -> ApiSettings:
             enrich_per_creator=_limit(env, "ENRICH_PER_CREATOR", 60, 3600),
             rsvp_per_ip=_limit(env, "RSVP_PER_IP", 30, 60),
         ),
-        idempotency_ttl=env.int("TABLEFOR_IDEMPOTENCY_TTL", 86_400, low=60, high=7 * 86_400),
-        max_body_bytes=env.int("TABLEFOR_MAX_BODY_BYTES", 64 * 1024, low=1024, high=10_000_000),
+        idempotency_ttl=env.integer("TABLEFOR_IDEMPOTENCY_TTL", 86_400, low=60, high=7 * 86_400),
+        max_body_bytes=env.integer("TABLEFOR_MAX_BODY_BYTES", 64 * 1024, low=1024, high=10_000_000),
     )
 
 
 def _storage(env: Env, data_dir: Path) -> StorageSettings:
     backend = env.choice("TABLEFOR_STORAGE", "local", ("local", "s3"))
-    bucket = env.optional_str("TABLEFOR_S3_BUCKET")
+    bucket = env.optional_text("TABLEFOR_S3_BUCKET")
     if backend == "s3" and bucket is None:
         raise SettingsError("TABLEFOR_S3_BUCKET: required when TABLEFOR_STORAGE=s3")
     return StorageSettings(
@@ -196,7 +195,7 @@ def _storage(env: Env, data_dir: Path) -> StorageSettings:
         local_dir=env.path("TABLEFOR_STORAGE_DIR", data_dir / "public").absolute(),
         s3_bucket=bucket,
         s3_endpoint_url=env.url("TABLEFOR_S3_ENDPOINT_URL", None, schemes=("http", "https")),
-        s3_region=env.str("TABLEFOR_S3_REGION", "us-east-1"),
+        s3_region=env.text("TABLEFOR_S3_REGION", "us-east-1"),
     )
 
 
@@ -206,22 +205,20 @@ def _purge(env: Env) -> PurgeSettings:
             "TABLEFOR_PURGE", "none", ("none", "varnish", "fastly", "cloudflare", "cloudfront")
         ),
         varnish_url=env.url("TABLEFOR_VARNISH_URL", None, schemes=("http",)),
-        fastly_service_id=env.optional_str("FASTLY_SERVICE_ID"),
+        fastly_service_id=env.optional_text("FASTLY_SERVICE_ID"),
         fastly_api_token=env.secret("FASTLY_API_TOKEN"),
-        fastly_base_url=env.url(
+        fastly_base_url=env.url_or(
             "FASTLY_API_URL", "https://api.fastly.com", schemes=("http", "https")
-        )
-        or "",
-        cloudflare_zone_id=env.optional_str("CLOUDFLARE_ZONE_ID"),
+        ),
+        cloudflare_zone_id=env.optional_text("CLOUDFLARE_ZONE_ID"),
         cloudflare_api_token=env.secret("CLOUDFLARE_API_TOKEN"),
-        cloudflare_base_url=env.url(
+        cloudflare_base_url=env.url_or(
             "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4", schemes=("http", "https")
-        )
-        or "",
-        cloudflare_requests_per_minute=env.int(
+        ),
+        cloudflare_requests_per_minute=env.integer(
             "CLOUDFLARE_PURGE_PER_MINUTE", 5, low=1, high=10_000
         ),
-        cloudfront_distribution_id=env.optional_str("CLOUDFRONT_DISTRIBUTION_ID"),
+        cloudfront_distribution_id=env.optional_text("CLOUDFRONT_DISTRIBUTION_ID"),
         cloudfront_endpoint_url=env.url("CLOUDFRONT_ENDPOINT_URL", None, schemes=("http", "https")),
     )
 
@@ -229,16 +226,15 @@ def _purge(env: Env) -> PurgeSettings:
 def _places(env: Env) -> PlacesSettings:
     return PlacesSettings(
         google_api_key=env.secret("GOOGLE_PLACES_API_KEY"),
-        google_base_url=env.url(
+        google_base_url=env.url_or(
             "GOOGLE_PLACES_BASE_URL", GOOGLE_PLACES_URL, schemes=("http", "https")
-        )
-        or GOOGLE_PLACES_URL,
+        ),
         nominatim_base_url=None
-        if env.bool("TABLEFOR_NOMINATIM_DISABLED", False)
+        if env.flag("TABLEFOR_NOMINATIM_DISABLED", False)
         else env.url("NOMINATIM_BASE_URL", NOMINATIM_URL, schemes=("http", "https")),
-        nominatim_user_agent=env.str(
+        nominatim_user_agent=env.text(
             "NOMINATIM_USER_AGENT", "Tablefor/0.1 (invite pages; ops@tablefor.invalid)"
         ),
-        reuse_days=env.int("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
-        timeout=env.float("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
+        reuse_days=env.integer("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
+        timeout=env.number("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
     )

@@ -33,7 +33,7 @@ from workers.sweep import sweep_forever
 log = logging.getLogger("tablefor.worker")
 
 
-def create_worker(settings: Settings, urls: ServiceUrls) -> Worker:
+def create_worker(settings: Settings, urls: ServiceUrls) -> Worker[Any]:
     queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
     options = {jobs.ENRICH: enrich_options(settings.worker), jobs.PUBLISH: PUBLISH_OPTIONS}
 

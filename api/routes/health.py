@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
+from typing import cast
 
 from litestar import Response, get
 from redis.exceptions import RedisError
@@ -44,7 +46,7 @@ async def _check_database(services: ServicesDep) -> str:
 async def _check_redis(services: ServicesDep) -> str:
     try:
         async with asyncio.timeout(_CHECK_TIMEOUT):
-            await services.redis.ping()
+            await cast("Awaitable[bool]", services.redis.ping())
     except (RedisError, OSError, TimeoutError):
         return "unreachable"
     return "ok"

@@ -53,7 +53,7 @@ class InviteController(Controller):
             await services.idempotency.release(claim)
             raise
         stored = idempotency.StoredResponse(
-            status=response.status_code,
+            status=response.status_code or 201,
             body=msgspec.json.encode(response.content),
             location=response.headers.get("Location"),
         )

@@ -74,10 +74,10 @@ async def _read_body(request: Request[Any, Any, Any], *, form: bool, slug: str) 
     try:
         if form:
             fields = {k: v for k, v in parse_qsl(raw.decode("utf-8", "replace")) if v != ""}
-            fields.setdefault("participant_key", request.cookies.get(KEY_COOKIE))
-            return msgspec.convert(
-                {k: v for k, v in fields.items() if v is not None}, RsvpIn, strict=False
-            )
+            remembered = request.cookies.get(KEY_COOKIE)
+            if remembered and "participant_key" not in fields:
+                fields["participant_key"] = remembered
+            return msgspec.convert(fields, RsvpIn, strict=False)
         if request.content_type[0] != JSON:
             raise InvalidInput("send JSON (application/json) or an HTML form")
         return msgspec.json.decode(raw, type=RsvpIn)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
@@ -16,7 +17,7 @@ from tablefor.domain import DEFAULT_TIMEZONE
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8", errors="replace"))
 @click.option("--now", "now_text", help="Reference time, ISO 8601 with offset (default: now).")
 @click.option("--tz", "tz_name", default=DEFAULT_TIMEZONE, show_default=True, help="IANA zone.")
-def parse(source: click.utils.LazyFile, now_text: str | None, tz_name: str) -> None:
+def parse(source: TextIO, now_text: str | None, tz_name: str) -> None:
     """Parse a booking from FILE (or - for standard input) and print the result as JSON."""
     from tablefor.parsing import parse_booking
 

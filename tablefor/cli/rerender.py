@@ -105,9 +105,8 @@ async def _render_batch(
 
 @asynccontextmanager
 async def _deps(settings: Settings, urls: ServiceUrls) -> AsyncIterator[Any]:
-    from workers.main import close_deps, open_deps
-
     from tablefor.cli.edge_purge import purger_for
+    from workers.main import close_deps, open_deps
 
     queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
     deps = await open_deps(settings, urls, queue)

@@ -47,7 +47,9 @@ def test_parse_reads_standard_input_and_prints_the_fields() -> None:
 def test_parse_reads_a_file_and_honours_the_zone(tmp_path: Path) -> None:
     booking = tmp_path / "booking.txt"
     booking.write_text("Table for 2 tomorrow 8:30 pm at Cervejaria Ramiro, Lisbon")
-    result = tablefor("parse", str(booking), "--now", "2026-11-24T12:00:00+00:00", "--tz", "Europe/Lisbon")
+    result = tablefor(
+        "parse", str(booking), "--now", "2026-11-24T12:00:00+00:00", "--tz", "Europe/Lisbon"
+    )
     assert json.loads(result.stdout)["starts_at"] == "2026-11-25T20:30:00+00:00"
 
 
@@ -73,7 +75,9 @@ def test_a_bad_setting_stops_a_command_with_one_line() -> None:
     ]
 
 
-def test_creators_add_prints_a_token_once_and_stores_its_hash(env: dict[str, str], database_url: str) -> None:
+def test_creators_add_prints_a_token_once_and_stores_its_hash(
+    env: dict[str, str], database_url: str
+) -> None:
     result = tablefor("creators", "add", "Meera@Example.com", "--name", "Meera", env=env)
 
     assert result.returncode == 0, result.stderr

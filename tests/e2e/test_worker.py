@@ -79,14 +79,24 @@ def dead_letters(database_url: str) -> list[tuple[str, str, int]]:
 
 
 async def test_created_invite_is_published_then_enriched_with_photo(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, public: Path
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    public: Path,
 ) -> None:
     worker_factory()
     async with api_client(Settings.from_env(worker_env)) as api:
         slug = await create(api, auth)
-    await eventually(lambda: (public / f"i/{slug}/index.html").exists(), timeout=20, what="first publish")
+    await eventually(
+        lambda: (public / f"i/{slug}/index.html").exists(), timeout=20, what="first publish"
+    )
     enriched = await eventually(
-        lambda: (r := row(database_url, slug))["enrich_state"] == "done" and published(database_url, slug) and r,
+        lambda: (
+            (r := row(database_url, slug))["enrich_state"] == "done"
+            and published(database_url, slug)
+            and r
+        ),
         timeout=20,
         what="enrichment",
     )
@@ -98,7 +108,11 @@ async def test_created_invite_is_published_then_enriched_with_photo(
 
 
 async def test_a_restaurant_is_looked_up_once_within_the_reuse_window(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, fake_places: Any
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
 ) -> None:
     worker_factory()
     async with api_client(Settings.from_env(worker_env)) as api:
@@ -163,12 +177,18 @@ async def test_final_provider_failures_go_to_a_dead_letter_and_publish_anyway(
 
 
 async def test_exhausted_retries_end_in_a_dead_letter(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, fake_places: Any
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
 ) -> None:
     fake_places.set_fault("server_error")
     # Job options travel with the job from whoever enqueues it: the API and the worker agree.
     worker_env.update(
-        TABLEFOR_ENRICH_ATTEMPTS="3", TABLEFOR_ENRICH_RETRY_DELAY="0.2", TABLEFOR_ENRICH_RETRY_CAP="0.5"
+        TABLEFOR_ENRICH_ATTEMPTS="3",
+        TABLEFOR_ENRICH_RETRY_DELAY="0.2",
+        TABLEFOR_ENRICH_RETRY_CAP="0.5",
     )
     worker_factory()
     async with api_client(Settings.from_env(worker_env)) as api:
@@ -182,13 +202,19 @@ async def test_exhausted_retries_end_in_a_dead_letter(
 
 
 async def test_dead_letters_can_be_listed_replayed_and_dropped(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, fake_places: Any
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
 ) -> None:
     fake_places.set_fault("forbidden", count=1)
     worker_factory()
     async with api_client(Settings.from_env(worker_env)) as api:
         slug = await create(api, auth)
-        other = await create(api, auth, **{**TOIT, "restaurant_name": "Bastian", "area": "Worli", "city": "Mumbai"})
+        other = await create(
+            api, auth, **{**TOIT, "restaurant_name": "Bastian", "area": "Worli", "city": "Mumbai"}
+        )
     await eventually(lambda: len(dead_letters(database_url)) == 1, timeout=20)
 
     listed = _cli(worker_env, "dlq", "list", "--json")
@@ -207,7 +233,12 @@ async def test_dead_letters_can_be_listed_replayed_and_dropped(
 
 
 async def test_a_worker_killed_mid_job_loses_nothing(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, fake_places: Any, public: Path
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
+    public: Path,
 ) -> None:
     fake_places.set_fault("timeout", count=1, delay=1.5)  # the first lookup hangs a while
     first = worker_factory("first", TABLEFOR_PROVIDER_TIMEOUT="30")
@@ -221,7 +252,11 @@ async def test_a_worker_killed_mid_job_loses_nothing(
 
     worker_factory("second")
     final = await eventually(
-        lambda: row(database_url, slug)["enrich_state"] == "done" and published(database_url, slug) and row(database_url, slug),
+        lambda: (
+            row(database_url, slug)["enrich_state"] == "done"
+            and published(database_url, slug)
+            and row(database_url, slug)
+        ),
         timeout=60,
         what="recovery by the second worker",
     )
@@ -230,7 +265,11 @@ async def test_a_worker_killed_mid_job_loses_nothing(
 
 
 async def test_invites_created_while_redis_is_down_are_processed_when_it_returns(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, public: Path
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    public: Path,
 ) -> None:
     proxy = TcpProxy(*redis_target(worker_env["REDIS_URL"]))
     await proxy.start()
@@ -249,7 +288,11 @@ async def test_invites_created_while_redis_is_down_are_processed_when_it_returns
 
 
 async def test_a_burst_of_rsvps_costs_a_handful_of_publishes_and_ends_current(
-    worker_env: dict[str, str], worker_factory: Any, auth: dict[str, str], database_url: str, public: Path
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    public: Path,
 ) -> None:
     worker = worker_factory(TABLEFOR_RSVP_DEBOUNCE_MS="300")
     async with api_client(Settings.from_env(worker_env)) as api:
@@ -270,7 +313,9 @@ async def test_a_burst_of_rsvps_costs_a_handful_of_publishes_and_ends_current(
 
 
 def _publishes(worker: TableforProcess, slug: str) -> int:
-    return sum(1 for e in worker.log_events() if e.get("message") == "published" and e.get("slug") == slug)
+    return sum(
+        1 for e in worker.log_events() if e.get("message") == "published" and e.get("slug") == slug
+    )
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

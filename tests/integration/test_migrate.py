@@ -59,9 +59,11 @@ async def test_concurrent_migrators_apply_each_migration_once(empty_database: st
 
 async def test_a_failing_migration_rolls_back_entirely(empty_database: str, tmp_path: Path) -> None:
     (tmp_path / "0001_good.sql").write_text("CREATE TABLE good (id int);")
-    (tmp_path / "0002_bad.sql").write_text("CREATE TABLE half (id int); SELECT nonsense FROM nowhere;")
+    (tmp_path / "0002_bad.sql").write_text(
+        "CREATE TABLE half (id int); SELECT nonsense FROM nowhere;"
+    )
 
-    with pytest.raises(MigrationError, match="0002_bad.sql failed"):
+    with pytest.raises(MigrationError, match=r"0002_bad\.sql failed"):
         await migrate(empty_database, load_migrations(tmp_path))
 
     assert "good" in tables(empty_database)
@@ -79,5 +81,5 @@ async def test_an_edited_migration_is_refused(empty_database: str, tmp_path: Pat
 
 def test_badly_named_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "first.sql").write_text("SELECT 1;")
-    with pytest.raises(MigrationError, match="NNNN_words.sql"):
+    with pytest.raises(MigrationError, match=r"NNNN_words\.sql"):
         load_migrations(tmp_path)

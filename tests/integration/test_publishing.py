@@ -21,7 +21,9 @@ pytestmark = pytest.mark.usefixtures("fake_places")
 WHEN = (datetime.now(UTC) + timedelta(days=9)).replace(microsecond=0)
 
 
-async def create_invite(api: httpx.AsyncClient, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
+async def create_invite(
+    api: httpx.AsyncClient, auth: dict[str, str], **fields: Any
+) -> dict[str, Any]:
     body = {"restaurant_name": "Toit", "area": "Indiranagar", "city": "Bengaluru",
             "starts_at": WHEN.isoformat(), "party_size": 6, "title": "Asha's farewell",
             "host_name": "Asha", **fields}  # fmt: skip
@@ -94,7 +96,9 @@ async def test_an_rsvp_updates_the_summary_but_not_the_og_image(
     await publishing.publish(deps, invite_pk)
     og_before = sorted(p.name for p in stored(deps, f"i/{slug}").glob("og-*.jpg"))
 
-    await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Meera Rao", "guests": 1})
+    await api.post(
+        f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Meera Rao", "guests": 1}
+    )
     await api.post(f"/api/invites/{slug}/rsvp", json={"response": "MAYBE", "name": "Dev"})
     result = await publishing.publish(deps, invite_pk)
 

@@ -80,7 +80,9 @@ def wait_for(predicate: Any, *, timeout: float, interval: float = 0.05, what: st
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
 
 
-async def eventually(predicate: Any, *, timeout: float, interval: float = 0.05, what: str = "") -> Any:
+async def eventually(
+    predicate: Any, *, timeout: float, interval: float = 0.05, what: str = ""
+) -> Any:
     """Await until `predicate()` (sync or async) is truthy; the async twin of wait_for."""
     import asyncio
     import inspect

@@ -53,5 +53,10 @@ def test_a_password_in_a_bad_url_is_not_printed() -> None:
 
 
 def test_limits_are_configurable() -> None:
-    settings = Settings.from_env({"TABLEFOR_LIMIT_RSVP_PER_IP": "7", "TABLEFOR_LIMIT_RSVP_PER_IP_WINDOW": "30"})
-    assert (settings.api.rate_limits.rsvp_per_ip.limit, settings.api.rate_limits.rsvp_per_ip.window) == (7, 30)
+    settings = Settings.from_env(
+        {"TABLEFOR_LIMIT_RSVP_PER_IP": "7", "TABLEFOR_LIMIT_RSVP_PER_IP_WINDOW": "30"}
+    )
+    assert (
+        settings.api.rate_limits.rsvp_per_ip.limit,
+        settings.api.rate_limits.rsvp_per_ip.window,
+    ) == (7, 30)
