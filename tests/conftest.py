@@ -53,13 +53,21 @@ def template_database(urls: ServiceUrls) -> Iterator[str]:
     _admin(urls, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextlib.contextmanager
+def cloned_database(urls: ServiceUrls, template: str) -> Iterator[str]:
+    name = f"tablefor_t_{uuid.uuid4().hex[:12]}"
+    _admin(urls, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield database_url_for(urls.database, name)
+    finally:
+        _admin(urls, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def database_url(urls: ServiceUrls, template_database: str) -> Iterator[str]:
     """A fresh database per test, cloned from the migrated template (fast, and isolated)."""
-    name = f"tablefor_t_{uuid.uuid4().hex[:12]}"
-    _admin(urls, f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"')
-    yield database_url_for(urls.database, name)
-    _admin(urls, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with cloned_database(urls, template_database) as url:
+        yield url
 
 
 def _admin(urls: ServiceUrls, *statements: str) -> None:
@@ -71,13 +79,17 @@ def _admin(urls: ServiceUrls, *statements: str) -> None:
 @pytest.fixture
 def env(database_url: str, urls: ServiceUrls, tmp_path: Path) -> dict[str, str]:
     """The environment a test's processes run with; tests may add to it before use."""
+    return make_env(database_url, urls.redis, tmp_path / "data")
+
+
+def make_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str]:
     run_id = uuid.uuid4().hex[:10]
     return {
         "DATABASE_URL": database_url,
-        "REDIS_URL": urls.redis,
+        "REDIS_URL": redis_url,
         "TABLEFOR_QUEUE": f"test-{run_id}",
         "TABLEFOR_REDIS_PREFIX": f"test-{run_id}",
-        "TABLEFOR_DATA_DIR": str(tmp_path / "data"),
+        "TABLEFOR_DATA_DIR": str(data_dir),
         "TABLEFOR_PUBLIC_URL": "http://invites.test",
         "TABLEFOR_NOMINATIM_DISABLED": "true",
         # Generous limits so tests exercise behaviour, not throttling; the rate-limit tests
@@ -160,23 +172,29 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-@pytest.fixture
-def fake_places() -> Iterator[Any]:
-    """The local fake Google Places (and Nominatim) server, over real HTTP on loopback."""
+@contextlib.contextmanager
+def running_fake_places() -> Iterator[Any]:
     from tablefor.fakes.places import FakePlacesServer
 
     server = FakePlacesServer(api_key=FAKE_PLACES_KEY)
     server.start()
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fake_places() -> Iterator[Any]:
+    """The local fake Google Places (and Nominatim) server, over real HTTP on loopback."""
+    with running_fake_places() as server:
+        yield server
 
 
 FAKE_PLACES_KEY = "test-fake-places-key"
 
 
-@pytest.fixture
-def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
-    """`env` plus the fake places service; the worker's settings come from this."""
+def with_places(env: dict[str, str], fake_places: Any) -> dict[str, str]:
     env.update(
         {
             "GOOGLE_PLACES_API_KEY": FAKE_PLACES_KEY,
@@ -185,6 +203,12 @@ def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
         }
     )
     return env
+
+
+@pytest.fixture
+def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
+    """`env` plus the fake places service; the worker's settings come from this."""
+    return with_places(env, fake_places)
 
 
 @pytest.fixture

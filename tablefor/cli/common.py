@@ -21,7 +21,8 @@ EXIT_FAILURE = 1
 
 def run_cli(group: click.Group) -> int:
     try:
-        group.main(standalone_mode=False)
+        # Without standalone mode, click returns (not raises) the code of a command's Exit.
+        returned = group.main(standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 130
@@ -38,7 +39,7 @@ def run_cli(group: click.Group) -> int:
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 def load_settings() -> Settings:

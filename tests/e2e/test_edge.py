@@ -1,0 +1,276 @@
+"""Through the real edge: Varnish (xkey) in front of nginx over storage, the API behind /api."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import System
+from tests.support.processes import wait_for
+
+pytestmark = pytest.mark.e2e
+
+WHEN = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0).isoformat()
+INVITE = {
+    "restaurant_name": "Toit",
+    "area": "Indiranagar",
+    "city": "Bengaluru",
+    "starts_at": WHEN,
+    "title": "Friday drinks",
+    "party_size": 6,
+}
+
+
+def create(system: System, **fields: Any) -> str:
+    response = httpx.post(
+        f"{system.url}/api/invites", json={**INVITE, **fields}, headers=system.auth, timeout=10
+    )
+    assert response.status_code == 201, response.text
+    slug: str = response.json()["slug"]
+    return slug
+
+
+def page(system: System, path: str, **headers: str) -> httpx.Response:
+    return httpx.get(f"{system.url}{path}", headers=headers, timeout=10)
+
+
+def published(system: System, slug: str, text: str) -> httpx.Response | None:
+    response = page(system, f"/i/{slug}")
+    return response if response.status_code == 200 and text in response.text else None
+
+
+def settled(system: System, slug: str, text: str = "Friday") -> None:
+    """Enriched and republished: later reads are stable."""
+
+    def done() -> bool:
+        detail = httpx.get(f"{system.url}/api/invites/{slug}", headers=system.auth, timeout=5)
+        body = detail.json()
+        return bool(body["enrichment"] != "pending" and body["published"])
+
+    wait_for(done, timeout=30, what="enrichment and publish")
+    wait_for(lambda: published(system, slug, text), timeout=10)
+
+
+def test_a_created_invite_is_served_with_its_headers_then_from_cache(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+
+    first = page(system, f"/i/{slug}", **{"Accept-Encoding": "gzip"})
+    second = page(system, f"/i/{slug}")
+
+    assert first.status_code == 200
+    assert "Friday drinks" in first.text and "Toit" in first.text
+    assert first.headers["content-type"] == "text/html; charset=utf-8"
+    assert "s-maxage=" in first.headers["cache-control"]
+    assert "stale-while-revalidate=" in first.headers["cache-control"]
+    assert "stale-if-error=" in first.headers["cache-control"]
+    assert first.headers["content-encoding"] == "gzip"
+    assert first.headers["x-robots-tag"].startswith("noindex")
+    assert first.headers["referrer-policy"] == "no-referrer"
+    assert first.headers["x-content-type-options"] == "nosniff"
+    csp = first.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert "xkey" not in first.headers and "surrogate-key" not in first.headers
+    assert second.headers["x-cache"] == "HIT"
+    assert "age" in second.headers
+
+
+def test_the_calendar_summary_and_og_image_come_from_the_edge(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    html = page(system, f"/i/{slug}").text
+    og_path = html.split('property="og:image" content="')[1].split('"')[0].removeprefix(system.url)
+
+    ics = page(system, f"/i/{slug}/invite.ics")
+    summary = page(system, f"/i/{slug}/rsvps.json")
+    og = page(system, og_path)
+
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in ics.text
+    assert summary.json()["counts"] == {"IN": 0, "MAYBE": 0, "OUT": 0}
+    assert og.headers["content-type"] == "image/jpeg"
+    assert og.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_an_edit_is_what_the_edge_serves_next(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    assert page(system, f"/i/{slug}").headers["x-cache"] == "HIT"
+
+    edit = httpx.patch(
+        f"{system.url}/api/invites/{slug}",
+        json={"title": "Saturday brunch instead"},
+        headers=system.auth,
+        timeout=10,
+    )
+    assert edit.status_code == 200
+
+    fresh = wait_for(lambda: published(system, slug, "Saturday brunch instead"), timeout=5)
+    assert "Friday drinks" not in fresh.text
+
+
+def test_an_rsvp_reaches_the_summary_at_the_edge(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    assert page(system, f"/i/{slug}/rsvps.json").json()["going"] == 0
+
+    answer = httpx.post(
+        f"{system.url}/api/invites/{slug}/rsvp",
+        json={"response": "IN", "name": "Meera", "guests": 2},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+
+    summary = wait_for(
+        lambda: (r := page(system, f"/i/{slug}/rsvps.json").json())["going"] == 3 and r, timeout=5
+    )
+    assert summary["names"] == ["Meera"]
+
+
+def test_a_form_rsvp_through_the_edge_redirects_back_to_the_page(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    response = httpx.post(
+        f"{system.url}/api/invites/{slug}/rsvp",
+        data={"response": "MAYBE", "name": "Kabir"},
+        timeout=10,
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/i/{slug}#rsvp-thanks"
+
+
+def test_pages_still_open_with_the_api_and_worker_stopped(own_system: System) -> None:
+    system = own_system
+    slugs = [create(system, title=f"Dinner {n}") for n in range(3)]
+    for n, slug in enumerate(slugs):
+        settled(system, slug, f"Dinner {n}")
+
+    system.api.stop()
+    system.worker.stop()
+
+    for slug in slugs:
+        response = page(system, f"/i/{slug}")
+        assert response.status_code == 200
+        assert page(system, f"/i/{slug}/rsvps.json").status_code == 200
+    api_down = page(system, "/api/readyz")
+    assert api_down.status_code == 503
+    assert api_down.headers["content-type"] == "application/problem+json"
+
+
+def test_cached_pages_survive_the_origin_going_down(own_system: System) -> None:
+    system = own_system
+    slug = create(system)
+    settled(system, slug)
+    assert page(system, f"/i/{slug}").status_code == 200
+    # Mark everything of the invite stale, as after its time to live, then lose the origin.
+    soft = _cli(system, "purge", "--soft", slug)
+    assert soft.returncode == 0, soft.stderr
+    _stop_origin(system)
+    time.sleep(3.5)  # the health probe notices (window 3, threshold 2, every second)
+
+    stale = page(system, f"/i/{slug}")
+    missing = page(system, "/i/AAAAAAAAAAAAAA")
+
+    assert stale.status_code == 200
+    assert "Friday drinks" in stale.text
+    assert missing.status_code == 503  # nothing cached to fall back on
+
+
+def test_purging_is_refused_from_other_addresses(system: System) -> None:
+    port = int(system.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), source_address=("127.0.0.2", 0)) as conn:
+        conn.sendall(
+            b"PURGE / HTTP/1.1\r\nHost: edge\r\nxkey-purge: slug-x\r\nConnection: close\r\n\r\n"
+        )
+        reply = conn.recv(4096).decode()
+    assert reply.startswith("HTTP/1.1 403")
+    allowed = httpx.request("PURGE", f"{system.url}/", headers={"xkey-purge": "slug-x"})
+    assert allowed.status_code == 200
+
+
+def test_unknown_pages_are_a_static_404_cached_briefly(system: System) -> None:
+    first = page(system, "/i/ZZZZZZZZZZZZZZ")
+    second = page(system, "/i/ZZZZZZZZZZZZZZ")
+    assert first.status_code == second.status_code == 404
+    assert "We can’t find that invite" in first.text
+    assert first.headers["cache-control"] == "public, max-age=0, s-maxage=10"
+    assert second.headers["x-cache"] == "HIT"
+
+
+@pytest.mark.parametrize("own_system", [{"TABLEFOR_LIMIT_PARSE_PER_IP": "3"}], indirect=True)
+def test_the_api_sees_the_client_address_not_a_forged_one(own_system: System) -> None:
+    """Varnish is the first hop: a client's own X-Forwarded-For does not pick its identity."""
+    statuses = [
+        httpx.post(
+            f"{own_system.url}/api/parse",
+            json={"text": "x"},
+            headers={"X-Forwarded-For": f"10.9.8.{n}"},
+            timeout=5,
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]  # one budget: the forged addresses were ignored
+
+
+def test_the_purge_cli_clears_an_invite_by_slug_and_by_restaurant(system: System) -> None:
+    slug = create(system, swiggy_restaurant_id="1271281")
+    settled(system, slug)
+    page(system, f"/i/{slug}")
+    assert page(system, f"/i/{slug}").headers["x-cache"] == "HIT"
+
+    by_slug = _cli(system, "purge", slug, "--json")
+    assert by_slug.returncode == 0, by_slug.stderr
+    assert json.loads(by_slug.stdout)["purged"] == [slug]
+    assert page(system, f"/i/{slug}").headers["x-cache"] == "MISS"
+
+    page(system, f"/i/{slug}")
+    by_restaurant = _cli(system, "purge", "--restaurant", "1271281")
+    assert by_restaurant.returncode == 0, by_restaurant.stderr
+    assert page(system, f"/i/{slug}").headers["x-cache"] == "MISS"
+
+    unknown = _cli(system, "purge", "NoSuchSlug1234")
+    assert unknown.returncode == 1
+    assert "not found: NoSuchSlug1234" in unknown.stdout
+    usage = _cli(system, "purge")
+    assert usage.returncode == 2
+
+
+def test_render_all_republishes_and_skips_what_did_not_change(system: System) -> None:
+    slugs = [create(system, title=f"Dinner {n}") for n in range(3)]
+    for n, slug in enumerate(slugs):
+        settled(system, slug, f"Dinner {n}")
+
+    result = _cli(system, "render", "--all", "--json")
+
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["total"] >= 3  # the module's other invites too
+    assert report["unchanged"] == report["total"]
+    assert report["failed"] == []
+
+
+def _stop_origin(system: System) -> None:
+    pid_file = system.public_dir.parent / "edge" / "nginx.pid"
+    os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+
+
+def _cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tablefor", *args],
+        env={**os.environ, **system.env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
