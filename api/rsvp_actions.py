@@ -12,7 +12,7 @@ from api.state import Services
 from tablefor import jobs
 from tablefor.db import invites, rsvps
 from tablefor.db.pool import transaction
-from tablefor.domain import InviteStatus
+from tablefor.domain import Answer, InviteStatus
 from tablefor.errors import Conflict, NotFound
 from tablefor.secrets import digest, new_participant_key
 
@@ -35,6 +35,10 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
         if invite is None:
             raise NotFound("no such invite")
         _check_open(invite)
+        if body.response == Answer.IN and invite.close_when_full and invite.party_size:
+            going = await rsvps.going_without(conn, invite_id=invite.id, key_hash=digest(key))
+            if going + 1 + body.guests > invite.party_size:
+                raise InviteClosed(_full(invite.party_size, going), "full")
         row = await rsvps.upsert(
             conn,
             invite_id=invite.id,
@@ -55,6 +59,13 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
         slug=slug, response=body.response, name=row.name, guests=row.guests, participant_key=key
     )
     return out, invite.id
+
+
+def _full(party_size: int, going: int) -> str:
+    left = max(0, party_size - going)
+    if left == 0:
+        return f"The table is full: all {party_size} places are taken."
+    return f"Only {left} place(s) left at the table of {party_size}; bring fewer guests."
 
 
 def _check_open(invite: invites.AnswerTarget) -> None:

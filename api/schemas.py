@@ -66,6 +66,7 @@ class CreateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     swiggy_restaurant_id: SwiggyId | None = None
     starts_at: AwareDateTime | None = None
     party_size: PartySize | None = None
+    close_when_full: bool = False  # stop IN answers once the party size is reached
     booking_id: BookingId | None = None
     offer: Offer | None = None
     title: Title | None = None
@@ -81,6 +82,7 @@ class UpdateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     host_name: Name | UnsetType | None = UNSET
     starts_at: AwareDateTime | UnsetType = UNSET
     party_size: PartySize | UnsetType | None = UNSET
+    close_when_full: bool | UnsetType = UNSET
 
 
 class RestaurantOut(msgspec.Struct, kw_only=True):
@@ -101,6 +103,7 @@ class InviteOut(msgspec.Struct, kw_only=True):
     starts_at: IsoDateTime
     timezone: str
     party_size: int | None
+    close_when_full: bool
     booking_id: str | None
     offer: str | None
     source: str

@@ -56,6 +56,7 @@ class Invite(msgspec.Struct, frozen=True, kw_only=True):
     version: int
     restaurant: Restaurant
     answers: tuple[Answer, ...] = ()
+    close_when_full: bool = False
 
 
 class Site(msgspec.Struct, frozen=True, kw_only=True):

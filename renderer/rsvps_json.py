@@ -15,6 +15,7 @@ class RsvpSummary(msgspec.Struct, frozen=True, kw_only=True):
     counts: dict[str, int]
     going: int  # people, guests included
     party_size: int | None
+    full: bool  # the creator closes answers at the party size, and it is reached
     names: list[str]  # first names of those coming, in the order they answered
     maybe_names: list[str]
 
@@ -27,6 +28,7 @@ def summarize(invite: Invite) -> RsvpSummary:
         counts=words.counts(answers),
         going=words.going_count(answers),
         party_size=invite.party_size,
+        full=words.is_full(invite),
         names=[words.first_name(a.name) for a in answers if a.response == "IN"],
         maybe_names=[words.first_name(a.name) for a in answers if a.response == "MAYBE"],
     )

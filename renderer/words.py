@@ -74,6 +74,12 @@ def going_count(answers: tuple[Answer, ...]) -> int:
     return sum(1 + a.guests for a in answers if a.response == "IN")
 
 
+def is_full(invite: Invite) -> bool:
+    if not (invite.close_when_full and invite.party_size):
+        return False
+    return going_count(invite.answers) >= invite.party_size
+
+
 def counts(answers: tuple[Answer, ...]) -> dict[str, int]:
     tally = {"IN": 0, "MAYBE": 0, "OUT": 0}
     for answer in answers:

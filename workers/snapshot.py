@@ -48,6 +48,7 @@ def to_model(
         starts_at=row.starts_at,
         timezone=row.timezone,
         party_size=row.party_size,
+        close_when_full=row.close_when_full,
         offer=row.offer,
         revision=row.revision,
         revised_at=row.revised_at,

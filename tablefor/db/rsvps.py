@@ -69,3 +69,16 @@ async def for_invite(conn: Connection, *, invite_id: int) -> list[RsvpRow]:
     async with conn.cursor(row_factory=class_row(RsvpRow)) as cursor:
         await cursor.execute(_FOR_INVITE, {"invite_id": invite_id})
         return await cursor.fetchall()
+
+
+_GOING_WITHOUT = """
+SELECT COALESCE(sum(1 + guests), 0) FROM rsvps
+WHERE invite_id = %(invite_id)s AND answer = 'IN' AND participant_key_hash <> %(key_hash)s
+"""
+
+
+async def going_without(conn: Connection, *, invite_id: int, key_hash: bytes) -> int:
+    """People coming (guests included), leaving out this participant's own current answer."""
+    cursor = await conn.execute(_GOING_WITHOUT, {"invite_id": invite_id, "key_hash": key_hash})
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -162,3 +162,49 @@ async def test_a_past_dinner_refuses_answers(
     response = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "A"})
     assert response.status_code == 409
     assert "already started" in response.json()["detail"]
+
+
+async def test_a_full_table_refuses_more_in_answers_when_the_host_asked(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    created = await api.post(
+        "/api/invites",
+        json={
+            "restaurant_name": "Toit",
+            "starts_at": when,
+            "party_size": 3,
+            "close_when_full": True,
+        },
+        headers=auth,
+    )
+    slug = created.json()["slug"]
+    assert created.json()["close_when_full"] is True
+    first = await api.post(
+        f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "A", "guests": 1}
+    )
+    too_many = await api.post(
+        f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "B", "guests": 1}
+    )
+    fits = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "C"})
+    full = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "D"})
+    maybe = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "MAYBE", "name": "D"})
+    form = await api.post(f"/api/invites/{slug}/rsvp", data={"response": "IN", "name": "E"})
+    # Changing one's own answer is not blocked by one's own seat.
+    change = await api.post(
+        f"/api/invites/{slug}/rsvp",
+        json={
+            "response": "IN",
+            "name": "A",
+            "guests": 0,
+            "participant_key": first.json()["participant_key"],
+        },
+    )
+
+    assert (first.status_code, fits.status_code, maybe.status_code, change.status_code) == (
+        200,
+    ) * 4
+    assert too_many.status_code == full.status_code == 409
+    assert "Only 1 place(s) left" in too_many.json()["detail"]
+    assert "The table is full" in full.json()["detail"]
+    assert form.headers["location"] == f"/i/{slug}#rsvp-error-full"
