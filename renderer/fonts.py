@@ -1,6 +1,10 @@
 """Fonts for the rendered images, with the font fallback Pillow does not have, and the
 measuring that wraps and ellipsizes text to a width.
 
+Shaping with raqm and rasterizing cost 0.05-1 ms per call, and a worker sees the same dates,
+party sizes and restaurant names again and again, so a font set keeps (in bounded LRU caches)
+how runs measure and the rasterized ink of each run it has drawn, as "stamps" that are pasted.
+
 Pillow draws a string with exactly one font, so mixed text ("Dinner at सागर रत्न") is split into
 runs, each drawn with the first font whose character map covers it. Characters that no loaded font
 covers (emoji unless an emoji font is passed, CJK, …) are dropped: a missing glyph would otherwise
@@ -10,7 +14,9 @@ be drawn as an empty box.
 from __future__ import annotations
 
 import enum
+import functools
 import io
+import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,12 +58,32 @@ class TextRun:
     face: FontFace
 
 
+@dataclass(frozen=True, eq=False)
+class Stamp:
+    """The rasterized ink of a run, pasted at the pen's whole-pixel position plus `offset`."""
+
+    offset: tuple[int, int]
+    mask: Image.Image  # coverage
+    colors: Image.Image | None = None  # RGB, for colour bitmap glyphs; else drawn in the fill
+
+
+# Entries are small (a float, a box, a few runs); stamps are at most a line of text.
+MEASURE_CACHE_SIZE = 8192
+STAMP_CACHE_SIZE = 512  # a few MB: most stamps are a 26-40 px line
+
+
 class FontSet:
-    """Faces in fallback order for each weight, and a cache of sized Pillow fonts."""
+    """Faces in fallback order for each weight, a cache of sized Pillow fonts, and caches of
+    what they measured and drew."""
 
     def __init__(self, *, regular: tuple[FontFace, ...], bold: tuple[FontFace, ...]) -> None:
         self._faces = {Weight.REGULAR: regular, Weight.BOLD: bold}
         self._sized: dict[tuple[FontFace, int], ImageFont.FreeTypeFont] = {}
+        # Per font set rather than per module, so that the caches go with the fonts they hold.
+        self._cached_runs = functools.lru_cache(MEASURE_CACHE_SIZE)(self._split)
+        self._cached_length = functools.lru_cache(MEASURE_CACHE_SIZE)(self._shaped_length)
+        self._cached_bbox = functools.lru_cache(MEASURE_CACHE_SIZE)(self._shaped_bbox)
+        self._cached_stamp = functools.lru_cache(STAMP_CACHE_SIZE)(self._rasterized)
 
     def faces(self, weight: Weight) -> tuple[FontFace, ...]:
         return self._faces[weight]
@@ -78,6 +104,10 @@ class FontSet:
         punctuation shared by both scripts do not break a Devanagari phrase apart (shaping and
         kerning only work within a run).
         """
+        found: tuple[TextRun, ...] = self._cached_runs(text, weight)
+        return list(found)
+
+    def _split(self, text: str, weight: Weight) -> tuple[TextRun, ...]:
         runs: list[TextRun] = []
         current: FontFace | None = None
         chars: list[str] = []
@@ -93,7 +123,7 @@ class FontSet:
             current, chars = face, [char]
         if current is not None and chars:
             runs.append(TextRun("".join(chars), current))
-        return runs
+        return tuple(runs)
 
     def drawable(self, text: str, weight: Weight) -> str:
         """Only what the fonts can draw, so that dropped emoji leave no doubled or edge spaces."""
@@ -125,9 +155,7 @@ class FontSet:
         left, top, right, bottom = x, baseline, x, baseline
         for run in runs:
             scale = self._scale(run.face, size)
-            run_left, run_top, run_right, run_bottom = self.font(run.face, size).getbbox(
-                run.text, anchor="ls"
-            )
+            run_left, run_top, run_right, run_bottom = self._bbox(run, size)
             left = min(left, x + run_left * scale)
             top = min(top, baseline + run_top * scale)
             right = max(right, x + run_right * scale)
@@ -143,21 +171,44 @@ class FontSet:
         origin: tuple[float, float],
         fill: tuple[int, int, int],
     ) -> None:
-        """Draw the runs with their left baseline at `origin`."""
+        """Draw the runs with their left baseline at `origin`, as ImageDraw.text would."""
         x, baseline = origin
-        pen = ImageDraw.Draw(image)
         for run in runs:
-            if run.face.bitmap_size is None:
-                pen.text(
-                    (x, baseline), run.text, font=self.font(run.face, size), fill=fill, anchor="ls"
-                )
-            else:
-                self._draw_bitmap_run(image, run, size, (x, baseline))
+            # ImageDraw.text renders at the sub-pixel part of the position: so does the stamp.
+            whole_x, whole_y = int(x), int(baseline)
+            stamp = self.stamp(run, size, (x - whole_x, baseline - whole_y))
+            if stamp is not None:
+                position = (whole_x + stamp.offset[0], whole_y + stamp.offset[1])
+                colors = _colors_for(stamp, image.mode)
+                image.paste(fill if colors is None else colors, position, stamp.mask)
             x += self._run_length(run, size)
 
-    def _draw_bitmap_run(
-        self, image: Image.Image, run: TextRun, size: int, origin: tuple[float, float]
-    ) -> None:
+    def stamp(self, run: TextRun, size: int, fraction: tuple[float, float]) -> Stamp | None:
+        """The ink of `run` drawn at `fraction` of a pixel from the origin; None if no ink."""
+        stamp: Stamp | None = self._cached_stamp(run, size, fraction)
+        return stamp
+
+    def _rasterized(self, run: TextRun, size: int, fraction: tuple[float, float]) -> Stamp | None:
+        if run.face.bitmap_size is not None:
+            return self._bitmap_stamp(run, size, fraction)
+        left, top, right, bottom = self._bbox(run, size)
+        # Room for the sub-pixel start and for antialiasing just outside the metric box; the
+        # pen stays at a positive position so that its sub-pixel part is kept as it is.
+        pad_x, pad_y = min(0, math.floor(left)) - 2, min(0, math.floor(top)) - 2
+        canvas = Image.new("L", (math.ceil(right) - pad_x + 3, math.ceil(bottom) - pad_y + 3))
+        ImageDraw.Draw(canvas).text(
+            (fraction[0] - pad_x, fraction[1] - pad_y),
+            run.text,
+            font=self.font(run.face, size),
+            fill=255,
+            anchor="ls",
+        )
+        ink = canvas.getbbox()
+        if ink is None:
+            return None
+        return Stamp((pad_x + ink[0], pad_y + ink[1]), canvas.crop(ink))
+
+    def _bitmap_stamp(self, run: TextRun, size: int, fraction: tuple[float, float]) -> Stamp:
         # Colour bitmap glyphs only exist at one size: draw them there, then scale the result.
         font = self.font(run.face, size)
         left, top, right, bottom = (
@@ -170,16 +221,32 @@ class FontSet:
         scale = self._scale(run.face, size)
         scaled_size = (max(1, round(glyphs.width * scale)), max(1, round(glyphs.height * scale)))
         scaled = glyphs.resize(scaled_size, Image.Resampling.BILINEAR)
-        position = (round(origin[0] + left * scale), round(origin[1] + top * scale))
-        image.paste(scaled.convert(image.mode), position, scaled)
+        offset = (round(fraction[0] + left * scale), round(fraction[1] + top * scale))
+        return Stamp(offset, scaled.getchannel("A"), scaled.convert("RGB"))
 
     def _run_length(self, run: TextRun, size: int) -> float:
-        length = self.font(run.face, size).getlength(run.text)
-        return length * self._scale(run.face, size)
+        length: float = self._cached_length(run, size)
+        return length
+
+    def _shaped_length(self, run: TextRun, size: int) -> float:
+        return self.font(run.face, size).getlength(run.text) * self._scale(run.face, size)
+
+    def _bbox(self, run: TextRun, size: int) -> tuple[float, float, float, float]:
+        bbox: tuple[float, float, float, float] = self._cached_bbox(run, size)
+        return bbox
+
+    def _shaped_bbox(self, run: TextRun, size: int) -> tuple[float, float, float, float]:
+        return self.font(run.face, size).getbbox(run.text, anchor="ls")
 
     @staticmethod
     def _scale(face: FontFace, size: int) -> float:
         return size / face.bitmap_size if face.bitmap_size else 1.0
+
+
+def _colors_for(stamp: Stamp, mode: str) -> Image.Image | None:
+    if stamp.colors is None or stamp.colors.mode == mode:
+        return stamp.colors
+    return stamp.colors.convert(mode)
 
 
 # --- fitting text into a width ------------------------------------------------------------
@@ -199,6 +266,8 @@ def wrap_lines(text: str, measure: Measure, width: float, max_lines: int) -> tup
 
 
 def _take_line(text: str, measure: Measure, width: float) -> tuple[str, str]:
+    if measure(text) <= width:
+        return text, ""  # most text fits: one measurement rather than one per word
     words = text.split(" ")
     line = words[0]
     if measure(line) > width:

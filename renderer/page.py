@@ -15,8 +15,13 @@ from typing import Any
 import jinja2
 
 from renderer import words
-from renderer.fallback_image import Palette, palette_for
+from renderer.fallback_image import Design, design_for
 from renderer.model import Invite, OgImageRef, Site
+
+# The photo spans the card: the viewport less the page's side padding, up to the column's width.
+PHOTO_SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+# Above this many places a row of seats stops reading as a table; the count says it alone.
+MAX_SEATS = 12
 
 
 class Templates:
@@ -45,40 +50,69 @@ def page_context(
     invite: Invite, *, site: Site, og: OgImageRef, templates: Templates
 ) -> dict[str, Any]:
     page_url = f"{site.public_url}/i/{invite.slug}"
-    palette = palette_for(_seed(invite))
-    inline_css = _palette_css(palette) + templates.page_css
-    restaurant = invite.restaurant
-    photo = restaurant.photo
+    design = design_for(_seed(invite))
+    inline_css = _design_css(design) + templates.page_css
     return {
         "invite": invite,
         "site": site,
         "og": og,
         "page_url": page_url,
+        "page_url_display": page_url.split("://", 1)[-1],
         "page_title": _title(invite),
         "description": _description(invite),
         "heading": words.heading(invite),
         "when_long": words.when_long(invite),
         "when_short": words.when_short(invite),
+        "date_short": words.date_short(invite),
+        "time_short": words.clock(words.local_start(invite)),
+        "date_tile": words.date_tile(invite),
         "timezone_note": f"Local time ({invite.timezone.replace('_', ' ')})",
         "party": words.party_words(invite.party_size),
         "locality": words.locality(invite),
+        "ics_url": f"/i/{invite.slug}/invite.ics",
+        "google_calendar_url": words.google_calendar_url(invite, page_url),
+        "whatsapp_url": words.whatsapp_url(f"{_title(invite)} — {page_url}"),
+        "inline_css": inline_css,
+        "csp": content_security_policy(inline_css),
+        "theme_color": _hex(design.palette.shadow),
+        **_place_context(invite),
+        **_answers_context(invite),
+    }
+
+
+def _place_context(invite: Invite) -> dict[str, Any]:
+    restaurant = invite.restaurant
+    photo = restaurant.photo
+    return {
         "rating": f"{restaurant.rating:.1f}" if restaurant.rating else None,
         "rating_count": f"{restaurant.rating_count:,}" if restaurant.rating_count else None,
         "price": words.price_symbol(restaurant.price_level),
         "maps_url": restaurant.maps_uri or _maps_search(invite),
         "photo": photo,
         "photo_srcset": ", ".join(f"{s.url} {s.width}w" for s in photo.sources) if photo else "",
-        "initial": restaurant.name[:1].upper(),
-        "ics_url": f"/i/{invite.slug}/invite.ics",
-        "google_calendar_url": words.google_calendar_url(invite, page_url),
-        "whatsapp_url": words.whatsapp_url(f"{_title(invite)} — {page_url}"),
-        "going": words.going_count(invite.answers),
-        "names": [words.first_name(a.name) for a in invite.answers if a.response == "IN"],
-        "counts": words.counts(invite.answers),
-        "inline_css": inline_css,
-        "csp": content_security_policy(inline_css),
-        "theme_color": _hex(palette.shadow),
+        "photo_sizes": PHOTO_SIZES,
+        "initial": words.initial(restaurant.name),
     }
+
+
+def _answers_context(invite: Invite) -> dict[str, Any]:
+    going = words.going_count(invite.answers)
+    first_names = [words.first_name(a.name) for a in invite.answers if a.response == "IN"]
+    return {
+        "going": going,
+        "going_words": f"{going} going",
+        "names": [{"name": name, "initial": words.initial(name)} for name in first_names],
+        "maybe_names": [words.first_name(a.name) for a in invite.answers if a.response == "MAYBE"],
+        "counts": words.counts(invite.answers),
+        "seats": _seats(invite.party_size, going),
+        "full": words.is_full(invite),
+    }
+
+
+def _seats(party_size: int | None, going: int) -> list[bool]:
+    if not party_size or party_size > MAX_SEATS:
+        return []
+    return [seat < going for seat in range(party_size)]
 
 
 def content_security_policy(inline_css: str) -> str:
@@ -90,11 +124,25 @@ def content_security_policy(inline_css: str) -> str:
     )
 
 
-def _palette_css(palette: Palette) -> str:
+def _design_css(design: Design) -> str:
+    """The invite's own colours and glows, the same as its OG image's fallback background."""
+    palette = design.palette
+    glows = ",".join(
+        f"radial-gradient(circle at {x:.0%} {y:.0%},{_hex(color)}{_alpha(strength)},"
+        f"transparent {radius * 1.6:.0%})"
+        for (x, y, radius, strength), color in zip(
+            design.glows, (palette.glow, palette.second_glow), strict=True
+        )
+    )
     return (
         f":root{{--hero-a:{_hex(palette.shadow)};--hero-b:{_hex(palette.base)};"
-        f"--hero-accent:{_hex(palette.accent)}}}\n"
+        f"--hero-accent:{_hex(palette.accent)};--hero-glows:{glows}}}\n"
     )
+
+
+def _alpha(strength: float) -> str:
+    """A glow's strength as the two hex digits of an #rrggbbaa colour, softened for text."""
+    return f"{round(255 * strength * 0.55):02x}"
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -46,6 +47,18 @@ def when_short(invite: Invite) -> str:
     return f"{start:%a} {start.day} {start:%b} · {clock(start)}"
 
 
+def date_short(invite: Invite) -> str:
+    """Sat 12 Dec."""
+    start = local_start(invite)
+    return f"{start:%a} {start.day} {start:%b}"
+
+
+def date_tile(invite: Invite) -> dict[str, str]:
+    """The parts of a tear-off calendar page: Dec / 12 / Sat."""
+    start = local_start(invite)
+    return {"month": f"{start:%b}", "day": str(start.day), "weekday": f"{start:%a}"}
+
+
 def party_words(party_size: int | None) -> str | None:
     if party_size is None:
         return None
@@ -63,6 +76,18 @@ def price_symbol(level: str | None) -> str | None:
 
 def first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
+
+
+def initial(name: str) -> str:
+    """The first letter to show in an avatar, with the marks that belong to it (Devanagari
+    vowel signs and viramas combine with the consonant before them)."""
+    text = name.strip()
+    if not text:
+        return "?"
+    end = 1
+    while end < len(text) and unicodedata.category(text[end]) in ("Mn", "Mc"):
+        end += 1
+    return text[:end].upper()
 
 
 def heading(invite: Invite) -> str:

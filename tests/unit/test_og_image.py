@@ -22,9 +22,9 @@ from renderer.fonts import (
     load_fonts,
     wrap_lines,
 )
-from renderer.og_image import (
+from renderer.og_image import MAX_BYTES, render_og_image
+from renderer.og_layout import (
     HEIGHT,
-    MAX_BYTES,
     NAME_MAX_LINES,
     NAME_SIZES,
     SAFE_BOX,
@@ -32,7 +32,6 @@ from renderer.og_image import (
     CardLayout,
     OgCard,
     layout_card,
-    render_og_image,
 )
 
 Box = tuple[float, float, float, float]
