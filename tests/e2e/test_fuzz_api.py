@@ -3,8 +3,9 @@ no input, however odd, may produce a 5xx."""
 
 from __future__ import annotations
 
-import os
+import asyncio
 import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -17,12 +18,12 @@ from tests.support.processes import TableforProcess, wait_for
 pytestmark = pytest.mark.e2e
 
 
-async def test_fuzzing_the_api_finds_no_server_error(
+def test_fuzzing_the_api_finds_no_server_error(
     env: dict[str, str], database_url: str, tmp_path: Path
 ) -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    _, _, token = await add_creator(database_url, "fuzz@example.com", "Fuzz")
+    _, _, token = asyncio.run(add_creator(database_url, "fuzz@example.com", "Fuzz"))
     with TableforProcess(["api", "--port", str(port)], env, tmp_path / "api.log"):
         wait_for(lambda: _ready(base), timeout=30, what="the API")
         # One real invite, so operations on /invites/{slug} also reach existing rows.
@@ -31,30 +32,15 @@ async def test_fuzzing_the_api_finds_no_server_error(
             json={"restaurant_name": "Toit", "starts_at": "2099-01-01T20:00:00+05:30"},
             headers={"Authorization": f"Bearer {token}"},
         ).raise_for_status()
-        result = subprocess.run(
-            [
-                str(Path(os.sys.executable).parent / "st"),
-                "run",
-                f"{base}/api/schema/openapi.json",
-                "--checks",
-                "not_a_server_error",
-                "--max-examples",
-                "40",
-                "--seed",
-                "20261124",
-                "--header",
-                f"Authorization: Bearer {token}",
-                "--request-timeout",
-                "10",
-                "--workers",
-                "1",  # its threads trip a CPython 3.11 AST race
-                "--no-color",
-            ],  # fmt: skip
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        command = [
+            str(Path(sys.executable).parent / "st"),
+            "run",
+            f"{base}/api/schema/openapi.json",
+        ]
+        command += ["--checks", "not_a_server_error", "--max-examples", "40", "--seed", "20261124"]
+        command += ["--header", f"Authorization: Bearer {token}", "--request-timeout", "10"]
+        command += ["--workers", "1", "--no-color"]  # its threads trip a CPython 3.11 AST race
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "passed" in result.stdout
 
