@@ -26,6 +26,7 @@ from api.routes.invites import InviteController
 from api.routes.parse import parse
 from api.routes.rsvps import rsvp
 from api.state import Services
+from api.token_cache import TokenCache
 from tablefor.db.pool import create_pool
 from tablefor.ratelimit import RateLimiter
 from tablefor.services import ServiceUrls
@@ -54,6 +55,7 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
                 ttl=settings.api.idempotency_ttl,
                 prefix=f"{settings.redis.key_prefix}:idem",
             ),
+            tokens=TokenCache(),
         )
         try:
             yield

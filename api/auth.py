@@ -32,10 +32,14 @@ async def authenticate(request: Request[Any, Any, Any], services: Services) -> i
         raise Unauthorized(f"this needs a creator token; {_HINT}")
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         raise Unauthorized("that is not a Tablefor API token")
-    async with connection(services.pool) as conn:
-        creator_id = await creators.creator_for_token(conn, token_hash=digest(token))
+    token_hash = digest(token)
+    creator_id = services.tokens.get(token_hash)
     if creator_id is None:
-        raise Unauthorized("unknown or revoked token")
+        async with connection(services.pool) as conn:
+            creator_id = await creators.creator_for_token(conn, token_hash=token_hash)
+        if creator_id is None:
+            raise Unauthorized("unknown or revoked token")
+        services.tokens.put(token_hash, creator_id)
     return creator_id
 
 

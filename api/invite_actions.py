@@ -15,7 +15,7 @@ from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
 from api.state import Services
 from tablefor import jobs
 from tablefor.db import invites
-from tablefor.db.pool import transaction
+from tablefor.db.pool import connection, transaction
 from tablefor.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
 from tablefor.errors import Conflict, InvalidInput, NotFound
 from tablefor.parsing import ParseResult, parse_booking
@@ -88,9 +88,12 @@ async def create(
     services: Services, body: CreateInvite, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[str]]:
     new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
-    async with transaction(services.pool) as conn:
+    # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
+    # publishing and enrichment are written together. The first publish asks for the
+    # enrichment (workers/tasks.py), which saves this hot path a queue round trip.
+    async with connection(services.pool) as conn:
         row = await invites.insert(conn, new)
-    await _request_work(services, row.id, enrich=True)
+    await _request_work(services, row.id, enrich=False)
     return row, warnings
 
 

@@ -11,6 +11,7 @@ from psycopg_pool import AsyncConnectionPool
 from saq.queue.redis import RedisQueue
 
 from api.idempotency import IdempotencyStore
+from api.token_cache import TokenCache
 from tablefor.db.pool import Connection
 from tablefor.ratelimit import RateLimiter
 from tablefor.settings import Settings
@@ -24,6 +25,7 @@ class Services:
     queue: RedisQueue
     limiter: RateLimiter
     idempotency: IdempotencyStore
+    tokens: TokenCache
 
 
 # How handlers ask for it: injected by name, as Litestar 3 will require, and not validated

@@ -10,7 +10,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -44,19 +44,22 @@ class EdgePlan:
     origin_host: str
     origin_port: int
     s3_bucket: str | None = None
-    purge_allow: tuple[str, ...] = ("127.0.0.1", "::1")
-    admin_port: int = field(default=0)
+    purge_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    listen_host: str = "127.0.0.1"
+    api_host: str = "127.0.0.1"
 
 
 def plan_for(
-    settings: Settings, *, port: int, api_port: int, run_dir: Path | None = None
+    settings: Settings,
+    *,
+    port: int,
+    api_port: int,
+    run_dir: Path | None = None,
+    listen_host: str = "127.0.0.1",
+    api_host: str = "127.0.0.1",
 ) -> EdgePlan:
     run_dir = run_dir or settings.data_dir / "edge"
-    allow = tuple(
-        a.strip()
-        for a in os.environ.get("TABLEFOR_PURGE_ALLOW", "127.0.0.1,::1").split(",")
-        if a.strip()
-    )
+    allow = tuple(str(network) for network in settings.purge.allow)
     if settings.storage.backend == "s3":
         endpoint = settings.storage.s3_endpoint_url
         if endpoint is None or urlsplit(endpoint).scheme != "http":
@@ -74,6 +77,8 @@ def plan_for(
             origin_port=parts.port or 80,
             s3_bucket=settings.storage.s3_bucket,
             purge_allow=allow,
+            listen_host=listen_host,
+            api_host=api_host,
         )
     return EdgePlan(
         port=port,
@@ -83,6 +88,8 @@ def plan_for(
         origin_host="127.0.0.1",
         origin_port=free_port(),
         purge_allow=allow,
+        listen_host=listen_host,
+        api_host=api_host,
     )
 
 
@@ -91,7 +98,8 @@ def render_vcl(plan: EdgePlan) -> str:
         origin_host=plan.origin_host,
         origin_port=plan.origin_port,
         api_port=plan.api_port,
-        purge_allow=plan.purge_allow,
+        api_host=plan.api_host,
+        purge_allow=[network.split("/") for network in plan.purge_allow],
         s3_bucket=plan.s3_bucket,
         stale_while_revalidate=STALE_WHILE_REVALIDATE,
         stale_if_error=STALE_IF_ERROR,
@@ -120,7 +128,8 @@ class Edge:
 
     def __init__(self, plan: EdgePlan) -> None:
         self.plan = plan
-        self.url = f"http://127.0.0.1:{plan.port}"
+        host = "127.0.0.1" if plan.listen_host in ("0.0.0.0", "::") else plan.listen_host  # noqa: S104
+        self.url = f"http://{host}:{plan.port}"
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: dict[str, Any] = {}
 
@@ -192,7 +201,7 @@ class Edge:
             "-F",
             "-j", "none",
             "-n", str(plan.run_dir / "varnish"),
-            "-a", f"127.0.0.1:{plan.port}",
+            "-a", f"{plan.listen_host}:{plan.port}",
             "-T", f"127.0.0.1:{free_port()}",
             "-S", "none",
             "-f", str((plan.run_dir / "edge.vcl").absolute()),
@@ -222,7 +231,14 @@ class Edge:
             log.close()
 
 
-def run_edge(settings: Settings, *, port: int, api_port: int) -> None:
+def run_edge(
+    settings: Settings,
+    *,
+    port: int,
+    api_port: int,
+    host: str = "127.0.0.1",
+    api_host: str = "127.0.0.1",
+) -> None:
     """`tablefor edge`: run until SIGINT/SIGTERM."""
     stopping = False
 
@@ -232,7 +248,8 @@ def run_edge(settings: Settings, *, port: int, api_port: int) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    with Edge(plan_for(settings, port=port, api_port=api_port)) as edge:
+    plan = plan_for(settings, port=port, api_port=api_port, listen_host=host, api_host=api_host)
+    with Edge(plan) as edge:
         print(f"edge listening on {edge.url}", flush=True)
         while not stopping:
             time.sleep(0.2)

@@ -65,6 +65,7 @@ class StorageSettings(msgspec.Struct, frozen=True):
 
 class PurgeSettings(msgspec.Struct, frozen=True):
     adapter: str  # "none" | "varnish" | "fastly" | "cloudflare" | "cloudfront"
+    allow: tuple[Network, ...]  # who may send PURGE/BAN to our own edge
     varnish_url: str | None
     fastly_service_id: str | None
     fastly_api_token: str | None
@@ -204,6 +205,7 @@ def _purge(env: Env) -> PurgeSettings:
         adapter=env.choice(
             "TABLEFOR_PURGE", "none", ("none", "varnish", "fastly", "cloudflare", "cloudfront")
         ),
+        allow=env.networks("TABLEFOR_PURGE_ALLOW", "127.0.0.1/32,::1/128"),
         varnish_url=env.url("TABLEFOR_VARNISH_URL", None, schemes=("http",)),
         fastly_service_id=env.optional_text("FASTLY_SERVICE_ID"),
         fastly_api_token=env.secret("FASTLY_API_TOKEN"),

@@ -25,6 +25,7 @@ from renderer.page import render_page
 from renderer.rsvps_json import render_rsvps_json
 from tablefor.db import invites
 from tablefor.db.pool import transaction
+from tablefor.domain import EnrichState
 from workers.deps import Deps
 from workers.snapshot import Snapshot, largest_photo_key, load
 
@@ -41,6 +42,7 @@ class PublishResult:
     version: int | None  # None: the invite no longer exists
     written: int  # objects whose bytes changed
     up_to_date: bool  # nothing was owed
+    enrich_pending: bool = False
 
 
 async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> PublishResult:
@@ -51,8 +53,9 @@ async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> Publish
         if snapshot is None:
             return PublishResult(invite_id, None, 0, up_to_date=True)
         row = snapshot.row
+        pending = row.enrich_state == EnrichState.PENDING
         if row.published_version >= row.version and not force:
-            return PublishResult(invite_id, row.version, 0, up_to_date=True)
+            return PublishResult(invite_id, row.version, 0, up_to_date=True, enrich_pending=pending)
         og_key, og_hash = await _og_image(deps, snapshot)
         objects = _mutable_objects(deps, snapshot, og_key)
         written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
@@ -71,7 +74,7 @@ async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> Publish
             "objects_written": written,
         },
     )
-    return PublishResult(invite_id, row.version, written, up_to_date=False)
+    return PublishResult(invite_id, row.version, written, up_to_date=False, enrich_pending=pending)
 
 
 async def is_behind(deps: Deps, invite_id: int) -> bool:

@@ -73,6 +73,8 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
         await asyncio.sleep(debounce_ms / 1000)
     rounds = 0
     result = await publishing.publish(deps, invite_id)
+    if result.enrich_pending:  # a new invite: the API leaves this enqueue to us
+        await _request_enrich(deps, invite_id)
     while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps, invite_id):
         rounds += 1
         await asyncio.sleep(delay)
@@ -107,6 +109,14 @@ def _honour_retry_after(job: Job, retry_after: float | None) -> None:
     if retry_after is not None:
         job.retry_delay = retry_after
         job.retry_backoff = False
+
+
+async def _request_enrich(deps: Deps, invite_id: int) -> None:
+    options = jobs.enrich_options(deps.settings.worker)
+    try:
+        await jobs.request_enrich(deps.queue, invite_id=invite_id, options=options)
+    except Exception as error:  # the sweep enriches from the recorded debt
+        log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})
 
 
 async def _request_publish(deps: Deps, invite_id: int) -> None:

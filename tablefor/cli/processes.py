@@ -61,14 +61,16 @@ def worker() -> None:
 
 
 @click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--api-host", default="127.0.0.1", show_default=True, help="Where the API is.")
 @click.option("--api-port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-def edge(port: int, api_port: int) -> None:
+def edge(host: str, port: int, api_host: str, api_port: int) -> None:
     """Run the edge cache (Varnish) and the origin (nginx over the storage directory)."""
     from cdn.edge import run_edge
 
     settings = load_settings()
-    run_edge(settings, port=port, api_port=api_port)
+    run_edge(settings, port=port, api_port=api_port, host=host, api_host=api_host)
 
 
 @click.command()

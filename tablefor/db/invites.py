@@ -88,9 +88,9 @@ class Backlog(msgspec.Struct, frozen=True):
 COLUMNS: LiteralString = """
     id, slug, creator_id, restaurant_id, status, source, title, message, host_name,
     restaurant_name, area, city, swiggy_restaurant_id, starts_at, timezone, party_size,
-    close_when_full, booking_id, offer, enrich_state, enrich_attempts, revision, revised_at, version,
-    published_version, published_at, og_image_key, og_inputs_hash, created_at, updated_at,
-    cancelled_at
+    close_when_full, booking_id, offer, enrich_state, enrich_attempts, revision, revised_at,
+    version, published_version, published_at, og_image_key, og_inputs_hash, created_at,
+    updated_at, cancelled_at
 """
 
 _INSERT = (

@@ -1,0 +1,144 @@
+"""The S3 backend over real HTTP against a local S3-compatible server (moto), and the edge
+reading from it as its origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import httpx
+import msgspec
+import pytest
+
+from cdn.edge import Edge, free_port, plan_for
+from cdn.s3_storage import S3Storage
+from cdn.storage import StoredObject
+from tablefor.settings import Settings
+
+BUCKET = "tablefor-public"
+
+
+@pytest.fixture
+def s3_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    # Fake credentials for the fake server; never real ones, and no profile lookups.
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_CONFIG_FILE": "/nonexistent",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    httpx.post(f"{endpoint}/moto-api/reset").raise_for_status()  # moto's state is per process
+    client: Any = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    client.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",'
+            f'"Action":"s3:GetObject","Resource":"arn:aws:s3:::{BUCKET}/*"}}]}}'
+        ),
+    )
+    yield endpoint
+    server.stop()
+
+
+def page(body: bytes = b"<html>v1</html>") -> StoredObject:
+    return StoredObject(
+        key="i/AbCdEfGhIjKlMn/index.html",
+        body=body,
+        content_type="text/html; charset=utf-8",
+        cache_control="public, max-age=0, s-maxage=86400",
+        surrogate_keys=("slug-AbCdEfGhIjKlMn", "invite-7"),
+    )
+
+
+async def test_put_stores_bytes_headers_and_surrogate_keys(s3_endpoint: str) -> None:
+    storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+
+    assert await storage.put(page()) is True
+
+    response = httpx.get(f"{s3_endpoint}/{BUCKET}/i/AbCdEfGhIjKlMn/index.html")
+    assert response.content == b"<html>v1</html>"
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "public, max-age=0, s-maxage=86400"
+    assert response.headers["x-amz-meta-surrogate-key"] == "slug-AbCdEfGhIjKlMn invite-7"
+    assert await storage.get("i/AbCdEfGhIjKlMn/index.html") == b"<html>v1</html>"
+    assert await storage.get("i/missing/index.html") is None
+
+
+async def test_unchanged_objects_are_not_written_again(s3_endpoint: str) -> None:
+    storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    assert await storage.put(page()) is True
+    assert await storage.put(page()) is False
+    assert await storage.put(page(b"<html>v2</html>")) is True
+
+
+async def test_bad_keys_never_reach_the_store(s3_endpoint: str) -> None:
+    storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    with pytest.raises(ValueError, match="not a storage key"):
+        await storage.put(msgspec.structs.replace(page(), key="../etc/passwd"))
+
+
+async def test_the_edge_serves_and_purges_objects_from_s3(
+    s3_endpoint: str, tmp_path: Any
+) -> None:
+    settings = Settings.from_env(
+        {
+            "TABLEFOR_STORAGE": "s3",
+            "TABLEFOR_S3_BUCKET": BUCKET,
+            "TABLEFOR_S3_ENDPOINT_URL": s3_endpoint,
+            "TABLEFOR_DATA_DIR": str(tmp_path),
+        }
+    )
+    storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    await storage.put(page())
+    await storage.put(
+        StoredObject(
+            key="404.html",
+            body=b"<html>We can't find that invite</html>",
+            content_type="text/html; charset=utf-8",
+            cache_control="public, max-age=0, s-maxage=10",
+        )
+    )
+    plan = plan_for(settings, port=free_port(), api_port=free_port(), run_dir=tmp_path / "edge")
+    with Edge(plan) as edge:
+        first = httpx.get(f"{edge.url}/i/AbCdEfGhIjKlMn")
+        second = httpx.get(f"{edge.url}/i/AbCdEfGhIjKlMn")
+        await storage.put(page(b"<html>v2</html>"))
+        purge = httpx.request(
+            "PURGE", f"{edge.url}/", headers={"xkey-purge": "slug-AbCdEfGhIjKlMn"}
+        )
+        third = httpx.get(f"{edge.url}/i/AbCdEfGhIjKlMn")
+        missing = httpx.get(f"{edge.url}/i/ZZZZZZZZZZZZZZ")
+
+    assert first.text == "<html>v1</html>"
+    assert second.headers["x-cache"] == "HIT"
+    assert "x-amz-meta-surrogate-key" not in second.headers
+    assert purge.text == "Purged 1"
+    assert third.text == "<html>v2</html>"
+    assert missing.status_code == 404
+    assert "find that invite" in missing.text
+    assert missing.headers["cache-control"] == "public, max-age=0, s-maxage=10"
+
+
+def test_the_s3_origin_must_be_plain_http_for_varnish() -> None:
+    from tablefor.errors import SettingsError
+
+    settings = Settings.from_env(
+        {
+            "TABLEFOR_STORAGE": "s3",
+            "TABLEFOR_S3_BUCKET": BUCKET,
+            "TABLEFOR_S3_ENDPOINT_URL": "https://s3.amazonaws.com",
+        }
+    )
+    with pytest.raises(SettingsError, match="plain-HTTP"):
+        plan_for(settings, port=8080, api_port=8000)
+
