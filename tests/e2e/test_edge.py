@@ -274,3 +274,13 @@ def _cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def test_a_page_asked_for_before_its_first_publish_is_not_stuck_as_a_404(system: System) -> None:
+    """The cached 404 carries the slug's key, so the first publish's purge clears it."""
+    response = httpx.post(f"{system.url}/api/invites", json=INVITE, headers=system.auth)
+    slug = response.json()["slug"]
+    early = page(system, f"/i/{slug}")  # usually before the worker has published it
+    found = wait_for(lambda: published(system, slug, "Friday"), timeout=5)
+    assert early.status_code in (200, 404)
+    assert found.status_code == 200
