@@ -185,3 +185,56 @@ def percentile(values: list[float], q: float) -> float:
 
 
 __all__ = ["ServiceUrls", "free_port"]
+
+
+@dataclass
+class RunningSystem:
+    url: str
+    env: dict[str, str]
+    token: str
+    database_url: str
+    data_dir: Path
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@contextlib.contextmanager
+def running_system(
+    directory: Path, *, api_workers: int = 2, **extra: str
+) -> Iterator[RunningSystem]:
+    """API + worker + edge as `tablefor dev` runs them, with the fake Places service."""
+    from tablefor.fakes.places import FakePlacesServer
+
+    with (
+        bench_database() as (database_url, redis_url),
+        FakePlacesServer(api_key="bench-key") as places,
+    ):
+        edge_port, api_port = free_port(), free_port()
+        url = f"http://127.0.0.1:{edge_port}"
+        env = bench_env(
+            database_url, redis_url, directory / "data",
+            TABLEFOR_PUBLIC_URL=url, TABLEFOR_PURGE="varnish", TABLEFOR_VARNISH_URL=url,
+            GOOGLE_PLACES_API_KEY="bench-key", GOOGLE_PLACES_BASE_URL=places.base_url,
+            TABLEFOR_NOMINATIM_DISABLED="true", **extra,
+        )  # fmt: skip
+        token = token_for(database_url)
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(
+                process(
+                    ["api", "--port", str(api_port), "--workers", str(api_workers)],
+                    env,
+                    directory / "api.log",
+                )  # fmt: skip
+            )
+            stack.enter_context(process(["worker"], env, directory / "worker.log"))
+            stack.enter_context(
+                process(
+                    ["edge", "--port", str(edge_port), "--api-port", str(api_port)],
+                    env,
+                    directory / "edge.log",
+                )  # fmt: skip
+            )
+            wait_http(f"{url}/api/readyz", log=directory / "edge.log")
+            yield RunningSystem(url, env, token, database_url, directory / "data")

@@ -60,16 +60,19 @@ class TextRun:
 
 @dataclass(frozen=True, eq=False)
 class Stamp:
-    """The rasterized ink of a run, pasted at the pen's whole-pixel position plus `offset`."""
+    """The rasterized ink of a run, pasted at the pen's whole-pixel position plus `offset`.
+
+    Shared by every render that draws the run: never draw on its images."""
 
     offset: tuple[int, int]
     mask: Image.Image  # coverage
     colors: Image.Image | None = None  # RGB, for colour bitmap glyphs; else drawn in the fill
 
 
-# Entries are small (a float, a box, a few runs); stamps are at most a line of text.
+# Measurements are a few hundred bytes each. Stamps are one byte per pixel of ink box: most
+# are 26-40 px lines of 5-20 KB, a full-width 84 px name ~90 KB; 512 of them ~10 MB.
 MEASURE_CACHE_SIZE = 8192
-STAMP_CACHE_SIZE = 512  # a few MB: most stamps are a 26-40 px line
+STAMP_CACHE_SIZE = 512
 
 
 class FontSet:
@@ -179,9 +182,14 @@ class FontSet:
             stamp = self.stamp(run, size, (x - whole_x, baseline - whole_y))
             if stamp is not None:
                 position = (whole_x + stamp.offset[0], whole_y + stamp.offset[1])
-                colors = _colors_for(stamp, image.mode)
-                image.paste(fill if colors is None else colors, position, stamp.mask)
+                image.paste(self._ink(stamp, fill, image.mode), position, stamp.mask)
             x += self._run_length(run, size)
+
+    @staticmethod
+    def _ink(stamp: Stamp, fill: tuple[int, int, int], mode: str) -> Image.Image:
+        if stamp.colors is None:
+            return _solid(fill, stamp.mask.size, mode)
+        return stamp.colors if stamp.colors.mode == mode else stamp.colors.convert(mode)
 
     def stamp(self, run: TextRun, size: int, fraction: tuple[float, float]) -> Stamp | None:
         """The ink of `run` drawn at `fraction` of a pixel from the origin; None if no ink."""
@@ -243,10 +251,11 @@ class FontSet:
         return size / face.bitmap_size if face.bitmap_size else 1.0
 
 
-def _colors_for(stamp: Stamp, mode: str) -> Image.Image | None:
-    if stamp.colors is None or stamp.colors.mode == mode:
-        return stamp.colors
-    return stamp.colors.convert(mode)
+@functools.lru_cache(maxsize=64)
+def _solid(color: tuple[int, int, int], size: tuple[int, int], mode: str) -> Image.Image:
+    # Pasting an image through a mask is twice as fast as pasting a colour through it.
+    solid = Image.new("RGB", size, color)
+    return solid if mode == "RGB" else solid.convert(mode)
 
 
 # --- fitting text into a width ------------------------------------------------------------

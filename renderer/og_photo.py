@@ -25,6 +25,7 @@ MAX_PHOTO_PIXELS = 24_000_000  # our photos are a few megapixels; refuse before 
 # High enough that the second encoding of the finished card adds no visible loss; baseline and
 # 4:2:0 because that decodes fastest, which is what every card pays for.
 PREPARED_QUALITY = 90
+RESAMPLE = Image.Resampling.LANCZOS
 SHADE: Color = (12, 7, 4)
 
 
@@ -49,7 +50,7 @@ def prepare_og_photo(photo: bytes) -> bytes:
 def shaded_photo(photo: bytes) -> Image.Image:
     """The background `prepare_og_photo` encodes, as a new RGB image."""
     background = _covering(photo)
-    background.paste(SHADE, (0, 0), _shading())
+    background.paste(SHADE, (0, 0), shading())
     return background
 
 
@@ -62,7 +63,7 @@ def _covering(photo: bytes) -> Image.Image:
         # The decoder scales by 1/2, 1/4 or 1/8 while decoding, never below the size asked for.
         source.draft("RGB", (math.ceil(source.width / scale), math.ceil(source.height / scale)))
         rgb = source if source.mode == "RGB" else source.convert("RGB")
-        return rgb.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS, box=_cover_box(rgb.size))
+        return rgb.resize((WIDTH, HEIGHT), RESAMPLE, box=_cover_box(rgb.size))
 
 
 def _cover_box(size: tuple[int, int]) -> tuple[float, float, float, float]:
@@ -76,9 +77,10 @@ def _cover_box(size: tuple[int, int]) -> tuple[float, float, float, float]:
 
 
 @functools.lru_cache(maxsize=1)
-def _shading() -> Image.Image:
-    """How much to darken each pixel: most under the bottom text, some under the top block
-    and towards the left edge; the middle right, where photos show best, stays clear."""
+def shading() -> Image.Image:
+    """How much to darken each pixel, as an 'L' mask (do not draw on it): most under the
+    bottom text, some under the top block and towards the left edge; the middle right, where
+    photos show best, stays clear."""
 
     def down(t: float) -> float:
         under_name = 0.88 * math.pow(max(0.0, (t - 0.28) / 0.72), 1.4)

@@ -8,11 +8,8 @@ anything read after it can only be newer, which at worst costs one extra publish
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from dataclasses import dataclass
-
-import msgspec
 
 from cdn.policy import CACHE_CONTROL, Kind, invite_keys, invite_paths, slug_key
 from cdn.purge import PurgeRequest
@@ -20,20 +17,19 @@ from cdn.storage import StoredObject
 from renderer import words
 from renderer.ics import render_ics
 from renderer.model import OgImageRef
-from renderer.og_image import HEIGHT, WIDTH, OgCard, render_og_image
+from renderer.og_image import HEIGHT, WIDTH
 from renderer.page import render_page
 from renderer.rsvps_json import render_rsvps_json
 from tablefor.db import invites
 from tablefor.db.pool import transaction
 from tablefor.domain import EnrichState
 from workers.deps import Deps
-from workers.snapshot import Snapshot, largest_photo_key, load
+from workers.og import og_image
+from workers.snapshot import Snapshot, load
 
 log = logging.getLogger("tablefor.worker")
 
 _LOCK_NAMESPACE = 0x5055_0000_0000_0000  # "PU": publish locks, apart from other advisory locks
-# Bump when the OG image's design changes, so every invite's image is drawn again.
-OG_DESIGN = "og-1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +52,7 @@ async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> Publish
         pending = row.enrich_state == EnrichState.PENDING
         if row.published_version >= row.version and not force:
             return PublishResult(invite_id, row.version, 0, up_to_date=True, enrich_pending=pending)
-        og_key, og_hash = await _og_image(deps, snapshot)
+        og_key, og_hash = await og_image(deps, snapshot)
         objects = _mutable_objects(deps, snapshot, og_key)
         written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
         # Purge before recording: if the edge cannot be told, the publish is retried as a whole.
@@ -81,43 +77,6 @@ async def is_behind(deps: Deps, invite_id: int) -> bool:
     async with transaction(deps.pool) as conn:
         row = await invites.get_by_id(conn, invite_id=invite_id)
     return row is not None and row.published_version < row.version
-
-
-def og_card(snapshot: Snapshot) -> OgCard:
-    invite = snapshot.invite
-    return OgCard(
-        title=invite.title,
-        host_name=invite.host_name,
-        restaurant_name=invite.restaurant.name,
-        locality=words.locality(invite),
-        when=words.when_short(invite),
-        party=words.party_words(invite.party_size),
-        cancelled=invite.cancelled,
-        seed=f"{invite.restaurant.name}|{invite.slug}",
-    )
-
-
-async def _og_image(deps: Deps, snapshot: Snapshot) -> tuple[str, str]:
-    """The OG image's key; drawn again only when what it shows has changed (not for RSVPs)."""
-    card = og_card(snapshot)
-    photo_key = largest_photo_key(snapshot.restaurant)
-    inputs = msgspec.json.encode([OG_DESIGN, card, photo_key])
-    og_hash = hashlib.sha256(inputs).hexdigest()
-    row = snapshot.row
-    if row.og_inputs_hash == og_hash and row.og_image_key:
-        return row.og_image_key, og_hash
-    photo = await deps.storage.get(photo_key) if photo_key else None
-    image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, photo=photo)
-    key = f"i/{row.slug}/og-{hashlib.sha256(image).hexdigest()[:16]}.jpg"
-    await deps.storage.put(
-        StoredObject(
-            key=key,
-            body=image,
-            content_type="image/jpeg",
-            cache_control=CACHE_CONTROL[Kind.IMMUTABLE],
-        )
-    )
-    return key, og_hash
 
 
 def _mutable_objects(deps: Deps, snapshot: Snapshot, og_key: str) -> list[StoredObject]:

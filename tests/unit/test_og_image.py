@@ -11,7 +11,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFont, ImageStat, UnidentifiedImageError, features
+from PIL import (
+    Image,
+    ImageChops,
+    ImageDraw,
+    ImageFont,
+    ImageStat,
+    UnidentifiedImageError,
+    features,
+)
 
 from renderer.fonts import (
     FontSet,
@@ -33,6 +41,7 @@ from renderer.og_layout import (
     OgCard,
     layout_card,
 )
+from renderer.og_photo import prepare_og_photo
 
 Box = tuple[float, float, float, float]
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +66,33 @@ def noisy_photo() -> bytes:
     # Random noise is the worst case for JPEG: it cannot be compressed.
     noise = Image.frombytes("RGB", (2000, 1500), random.Random(1).randbytes(2000 * 1500 * 3))
     return _jpeg(noise, quality=92)
+
+
+@pytest.fixture(scope="module")
+def background(photo: bytes) -> bytes:
+    return prepare_og_photo(photo)
+
+
+@pytest.fixture(scope="module")
+def noisy_background(noisy_photo: bytes) -> bytes:
+    return prepare_og_photo(noisy_photo)
+
+
+# How each test's card gets its picture: the fast path, the old path, the designed fallback.
+SOURCES = ("background", "photo", "none")
+
+
+@pytest.fixture(scope="module")
+def inputs(
+    photo: bytes, background: bytes, noisy_photo: bytes, noisy_background: bytes
+) -> dict[str, dict[str, bytes]]:
+    return {
+        "background": {"background": background},
+        "photo": {"photo": photo},
+        "none": {},
+        "noise": {"photo": noisy_photo},
+        "noisy background": {"background": noisy_background},
+    }
 
 
 def make_card(**overrides: Any) -> OgCard:
@@ -119,9 +155,11 @@ def _overlap(first: Box, second: Box) -> bool:
 # --- the JPEG ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("with_photo", [True, False])
-def test_renders_a_plain_1200x630_jpeg(fonts: FontSet, photo: bytes, with_photo: bool) -> None:
-    image = _decoded(render_og_image(make_card(), fonts=fonts, photo=photo if with_photo else None))
+@pytest.mark.parametrize("source", SOURCES)
+def test_renders_a_plain_1200x630_jpeg(
+    fonts: FontSet, inputs: dict[str, dict[str, bytes]], source: str
+) -> None:
+    image = _decoded(render_og_image(make_card(), fonts=fonts, **inputs[source]))
 
     assert (image.format, image.mode, image.size) == ("JPEG", "RGB", (WIDTH, HEIGHT))
     assert "exif" not in image.info
@@ -144,34 +182,79 @@ SIZE_CAP_CARDS = {
 
 
 @pytest.mark.parametrize("card", SIZE_CAP_CARDS.values(), ids=SIZE_CAP_CARDS.keys())
-@pytest.mark.parametrize("photo_kind", ["none", "photo", "noise"])
+@pytest.mark.parametrize("source", [*SOURCES, "noise", "noisy background"])
 def test_stays_within_300_kb(
-    fonts: FontSet, photo: bytes, noisy_photo: bytes, card: OgCard, photo_kind: str
+    fonts: FontSet, inputs: dict[str, dict[str, bytes]], card: OgCard, source: str
 ) -> None:
-    chosen = {"none": None, "photo": photo, "noise": noisy_photo}[photo_kind]
-
-    data = render_og_image(card, fonts=fonts, photo=chosen)
+    data = render_og_image(card, fonts=fonts, **inputs[source])
 
     assert len(data) <= MAX_BYTES
     assert _decoded(data).size == (WIDTH, HEIGHT)
 
 
-def test_a_noisy_photo_is_kept_at_a_lower_quality(fonts: FontSet, noisy_photo: bytes) -> None:
-    with_noise = render_og_image(make_card(), fonts=fonts, photo=noisy_photo)
-    fallback = render_og_image(make_card(), fonts=fonts, photo=None)
+@pytest.mark.parametrize("source", ["noise", "noisy background"])
+def test_a_noisy_photo_is_kept_at_a_lower_quality(
+    fonts: FontSet, inputs: dict[str, dict[str, bytes]], source: str
+) -> None:
+    with_noise = render_og_image(make_card(), fonts=fonts, **inputs[source])
+    fallback = render_og_image(make_card(), fonts=fonts)
 
     assert with_noise != fallback
     assert ImageStat.Stat(_decoded(with_noise).crop((700, 200, 1100, 300))).stddev[0] > 20
 
 
-@pytest.mark.parametrize("with_photo", [True, False])
-def test_same_inputs_give_identical_bytes(fonts: FontSet, photo: bytes, with_photo: bool) -> None:
-    chosen = photo if with_photo else None
-    first = render_og_image(make_card(), fonts=fonts, photo=chosen)
-    second = render_og_image(make_card(), fonts=fonts, photo=chosen)
-    with_fresh_fonts = render_og_image(make_card(), fonts=load_fonts(), photo=chosen)
+@pytest.mark.parametrize("source", SOURCES)
+def test_same_inputs_give_identical_bytes(
+    fonts: FontSet, inputs: dict[str, dict[str, bytes]], source: str
+) -> None:
+    first = render_og_image(make_card(), fonts=fonts, **inputs[source])
+    second = render_og_image(make_card(), fonts=fonts, **inputs[source])
+    with_fresh_fonts = render_og_image(make_card(), fonts=load_fonts(), **inputs[source])
 
     assert first == second == with_fresh_fonts
+
+
+def test_what_other_cards_left_in_the_caches_does_not_change_the_bytes(
+    fonts: FontSet, background: bytes
+) -> None:
+    card = make_card(title="Anniversary", restaurant_name="Jiffy Joint", when="Fri 1 Jan")
+    cold = render_og_image(card, fonts=load_fonts(), background=background)
+    for index in range(30):
+        other = make_card(title=f"Anniversary {index}", restaurant_name=f"Jiffy Joint {index}")
+        render_og_image(other, fonts=fonts, background=background)
+
+    assert render_og_image(card, fonts=fonts, background=background) == cold
+
+
+def test_the_fast_path_looks_like_the_photo_path(
+    fonts: FontSet, photo: bytes, background: bytes
+) -> None:
+    # The two differ only by the prepared background's own JPEG encoding.
+    slow = _decoded(render_og_image(make_card(), fonts=fonts, photo=photo))
+    fast = _decoded(render_og_image(make_card(), fonts=fonts, background=background))
+
+    assert max(ImageStat.Stat(ImageChops.difference(slow, fast)).mean) < 2.5
+
+
+def test_a_background_is_used_rather_than_a_photo_given_with_it(
+    fonts: FontSet, noisy_photo: bytes, background: bytes
+) -> None:
+    both = render_og_image(make_card(), fonts=fonts, photo=noisy_photo, background=background)
+
+    assert both == render_og_image(make_card(), fonts=fonts, background=background)
+
+
+def test_a_background_of_another_size_is_refused(fonts: FontSet, photo: bytes) -> None:
+    with pytest.raises(ValueError, match="not 1200×630"):
+        render_og_image(make_card(), fonts=fonts, background=photo)
+
+
+def test_only_jpeg_backgrounds_are_accepted(fonts: FontSet) -> None:
+    png = io.BytesIO()
+    Image.new("RGB", (WIDTH, HEIGHT)).save(png, "PNG")
+
+    with pytest.raises(UnidentifiedImageError):
+        render_og_image(make_card(), fonts=fonts, background=png.getvalue())
 
 
 def test_bytes_do_not_depend_on_the_process(photo: bytes, tmp_path: Path) -> None:
@@ -182,11 +265,14 @@ def test_bytes_do_not_depend_on_the_process(photo: bytes, tmp_path: Path) -> Non
         "import hashlib, pathlib, sys\n"
         "from renderer.fonts import load_fonts\n"
         "from renderer.og_image import OgCard, render_og_image\n"
+        "from renderer.og_photo import prepare_og_photo\n"
         "card = OgCard(title='प्रिया का जन्मदिन', host_name='Priya', restaurant_name='सागर रत्न',"
         " locality='CP', when='Sat 12 Dec · 8:00 PM', party='Table for 6', seed='s')\n"
         "photo = pathlib.Path(sys.argv[1]).read_bytes()\n"
-        "for chosen in (photo, None):\n"
-        "    data = render_og_image(card, fonts=load_fonts(), photo=chosen)\n"
+        "background = prepare_og_photo(photo)\n"
+        "print(hashlib.sha256(background).hexdigest())\n"
+        "for inputs in ({'photo': photo}, {'background': background}, {}):\n"
+        "    data = render_og_image(card, fonts=load_fonts(), **inputs)\n"
         "    print(hashlib.sha256(data).hexdigest())\n"
     )
 
@@ -214,11 +300,12 @@ def test_a_different_seed_changes_the_fallback_but_not_a_photo_card(
     assert render("a", photo) == render("b", photo)
 
 
+@pytest.mark.parametrize("source", SOURCES)
 def test_cancelled_card_changes_the_output_and_shows_a_red_ribbon(
-    fonts: FontSet, photo: bytes
+    fonts: FontSet, inputs: dict[str, dict[str, bytes]], source: str
 ) -> None:
-    live = render_og_image(make_card(), fonts=fonts, photo=photo)
-    cancelled = render_og_image(make_card(cancelled=True), fonts=fonts, photo=photo)
+    live = render_og_image(make_card(), fonts=fonts, **inputs[source])
+    cancelled = render_og_image(make_card(cancelled=True), fonts=fonts, **inputs[source])
 
     assert live != cancelled
     # On the band, past the end of its label.
@@ -273,6 +360,42 @@ def test_host_without_title_becomes_the_headline(fonts: FontSet) -> None:
 
     assert [_text(text.runs) for text in layout.placed("title")] == ["Hosted by Priya"]
     assert layout.placed("host") == []
+
+
+# --- drawing text --------------------------------------------------------------------------
+
+DRAWN_TEXTS = ["Priya's birthday dinner", "Jiffy", "सागर रत्न", "Dinner at सागर रत्न, 8 PM", " "]
+
+
+@pytest.mark.parametrize("text", DRAWN_TEXTS)
+@pytest.mark.parametrize("origin", [(72.0, 138.0), (72.375, 422.8125), (501.9, 90.49)])
+def test_cached_text_is_drawn_exactly_as_pillow_draws_it(
+    fonts: FontSet, text: str, origin: tuple[float, float]
+) -> None:
+    runs = fonts.runs(text, Weight.BOLD)
+    expected = Image.new("RGB", (WIDTH, HEIGHT), (40, 30, 20))
+    pen, x = ImageDraw.Draw(expected), origin[0]
+    for run in runs:
+        font = fonts.font(run.face, 84)
+        pen.text((x, origin[1]), run.text, font=font, fill=(250, 240, 230), anchor="ls")
+        x += font.getlength(run.text)
+
+    for _ in range(2):  # drawn, then from the cache
+        drawn = Image.new("RGB", (WIDTH, HEIGHT), (40, 30, 20))
+        fonts.draw(drawn, runs, 84, origin, (250, 240, 230))
+        assert ImageChops.difference(drawn, expected).getbbox() is None
+
+
+@pytest.mark.parametrize("card", SIZE_CAP_CARDS.values(), ids=SIZE_CAP_CARDS.keys())
+def test_drawn_text_stays_inside_the_safe_area(fonts: FontSet, card: OgCard) -> None:
+    # The layout checks ink boxes from font metrics; this checks the pixels drawn.
+    canvas = Image.new("RGB", (WIDTH, HEIGHT))
+    for text in layout_card(card, fonts).texts:
+        fonts.draw(canvas, list(text.runs), text.style.size, text.origin, (255, 255, 255))
+
+    ink = canvas.getbbox()
+    assert ink is not None
+    assert _inside(ink, SAFE_BOX)
 
 
 # --- Devanagari ----------------------------------------------------------------------------
@@ -436,6 +559,22 @@ def test_text_never_leaves_the_safe_area_or_overlaps(
         for index, first in enumerate(others)
         for second in others[index + 1 :]
     )
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=names, title=names, locality=names, party=names)
+def test_drawn_ink_never_leaves_the_safe_area(
+    fonts: FontSet, name: str, title: str, locality: str, party: str
+) -> None:
+    card = make_card(restaurant_name=name, title=title, locality=locality, party=party, when=party)
+    canvas = Image.new("L", (WIDTH, HEIGHT))
+    for text in layout_card(card, fonts).texts:
+        fonts.draw(canvas, list(text.runs), text.style.size, text.origin, (255, 255, 255))
+
+    ink = canvas.getbbox()
+    assert ink is None or _inside(ink, SAFE_BOX)
 
 
 def test_the_name_box_stays_inside_the_safe_area_for_extreme_names(fonts: FontSet) -> None:
