@@ -63,21 +63,50 @@ def main() -> None:
         api = ["api", "--port", str(port), "--workers", str(args.workers)]
         with process(api, env, Path(tmp) / "api.log"):
             wait_http(f"{base}/api/readyz", log=Path(tmp) / "api.log")
-            wrk(f"{base}/api/invites", label="warm-up", connections=4, seconds=2,
-                script=post_script(), env={"BENCH_TOKEN": token})  # fmt: skip
+            wrk(
+                f"{base}/api/invites",
+                label="warm-up",
+                connections=4,
+                seconds=2,
+                script=post_script(),
+                env={"BENCH_TOKEN": token},
+            )
             rows = []
             for connections in (1, 16, 64):
-                base_line = wrk(f"{base}/api/healthz", label="healthz", connections=connections,
-                                seconds=args.seconds)  # fmt: skip
-                created = wrk(f"{base}/api/invites", label="create", connections=connections,
-                              seconds=args.seconds, script=post_script(),
-                              env={"BENCH_TOKEN": token})  # fmt: skip
+                base_line = wrk(
+                    f"{base}/api/healthz",
+                    label="healthz",
+                    connections=connections,
+                    seconds=args.seconds,
+                )
+                created = wrk(
+                    f"{base}/api/invites",
+                    label="create",
+                    connections=connections,
+                    seconds=args.seconds,
+                    script=post_script(),
+                    env={"BENCH_TOKEN": token},
+                )
                 rows.append(_row(created, base_line))
         with psycopg.connect(database_url) as conn:
             invites = conn.execute("SELECT count(*) FROM invites").fetchone()
     print(f"POST /api/invites — uvicorn, {args.workers} workers; {load_average()}")
-    print(table(["conc", "creates/s", "p50 ms", "p95 ms", "p99 ms", "errors", "non-2xx",
-                 "healthz/s", "create/healthz"], rows))  # fmt: skip
+    print(
+        table(
+            [
+                "conc",
+                "creates/s",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+                "non-2xx",
+                "healthz/s",
+                "create/healthz",
+            ],
+            rows,
+        )
+    )
     print(f"invites written: {invites[0] if invites else 0}")
     sixteen = next(r for r in rows if r[0] == "16")
     print(

@@ -32,8 +32,8 @@ def create_to_published(system: RunningSystem, client: httpx.Client, count: int)
         response = client.post(f"{system.url}/api/invites", json=body, headers=system.auth)
         created = time.perf_counter()
         response.raise_for_status()
-        slug = response.json()["slug"]
-        _poll(lambda: client.get(f"{system.url}/i/{slug}").status_code == 200)
+        page = f"{system.url}/i/{response.json()['slug']}"
+        _poll(lambda page=page: client.get(page).status_code == 200)
         times.append((time.perf_counter() - created) * 1000)
     return times
 
@@ -80,11 +80,14 @@ def main() -> None:
     options.add_argument("--invites", type=int, default=100)
     options.add_argument("--rsvps", type=int, default=40)
     args = options.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, running_system(Path(tmp)) as system:
-        with httpx.Client(timeout=10) as client:
-            baseline = edge_hit(system, client)
-            created = create_to_published(system, client, args.invites)
-            answered = rsvp_to_published(system, client, args.rsvps)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running_system(Path(tmp)) as system,
+        httpx.Client(timeout=10) as client,
+    ):
+        baseline = edge_hit(system, client)
+        created = create_to_published(system, client, args.invites)
+        answered = rsvp_to_published(system, client, args.rsvps)
     floor = percentile(baseline, 50)
     rows = [
         _row("edge cache hit (baseline)", baseline, None, floor),

@@ -77,10 +77,23 @@ def published_invite(system: RunningSystem, client: httpx.Client) -> str:
 def dynamic_baseline(system: RunningSystem, directory: Path) -> Iterator[str]:
     port = free_port()
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "bench.dynamic_baseline:app_from_env",
-        "--port", str(port), "--workers", "2", "--loop", "uvloop", "--http", "httptools",
-        "--no-access-log", "--log-level", "warning",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench.dynamic_baseline:app_from_env",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     with open(directory / "baseline.log", "ab") as log:
         child = subprocess.Popen(command, env=system.env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -106,13 +119,29 @@ def bare_varnish(body_size: int, directory: Path) -> Iterator[str]:
         f"server {{ listen 127.0.0.1:{origin_port}; root {root}; }} }}\n"
     )
     (root / "bare.vcl").write_text(_BARE_VCL % origin_port)
-    nginx = subprocess.Popen(["nginx", "-c", str(root / "nginx.conf")])  # noqa: S607
-    varnish = subprocess.Popen(  # noqa: S607
-        ["varnishd", "-F", "-j", "none", "-n", str(root / "varnish"), "-a", f"127.0.0.1:{port}",
-         "-T", f"127.0.0.1:{free_port()}", "-S", "none", "-f", str(root / "bare.vcl"),
-         "-s", "malloc,256m"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    nginx = subprocess.Popen(["nginx", "-c", str(root / "nginx.conf")])
+    varnish = subprocess.Popen(
+        [
+            "varnishd",
+            "-F",
+            "-j",
+            "none",
+            "-n",
+            str(root / "varnish"),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-T",
+            f"127.0.0.1:{free_port()}",
+            "-S",
+            "none",
+            "-f",
+            str(root / "bare.vcl"),
+            "-s",
+            "malloc,256m",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/page.html")
         yield f"http://127.0.0.1:{port}/page.html"
@@ -166,10 +195,21 @@ def main() -> None:
     print(
         f"read path at 64 connections, {args.seconds} s each; body {size} bytes; {load_average()}"
     )
-    print(table(
-        ["server", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "vs baseline", "vs ceiling"],
-        [_row(r, dynamic, ceiling) for r in (edge, dynamic, ceiling)],
-    ))  # fmt: skip
+    print(
+        table(
+            [
+                "server",
+                "req/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+                "non-2xx",
+                "vs baseline",
+                "vs ceiling",
+            ],
+            [_row(r, dynamic, ceiling) for r in (edge, dynamic, ceiling)],
+        )
+    )
     print(
         f"targets: edge/baseline >= 30x -> {edge.requests_per_s / dynamic.requests_per_s:.1f}x; "
         f"edge/ceiling >= 80% -> {edge.requests_per_s / ceiling.requests_per_s:.0%}"

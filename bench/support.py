@@ -30,10 +30,15 @@ REPO = Path(__file__).resolve().parents[1]
 HIGH_LIMITS = {
     f"TABLEFOR_LIMIT_{name}": "10000000"
     for name in (
-        "PARSE_PER_IP", "PARSE_PER_CREATOR", "CREATE_PER_IP", "CREATE_PER_CREATOR",
-        "ENRICH_PER_IP", "ENRICH_PER_CREATOR", "RSVP_PER_IP",
+        "PARSE_PER_IP",
+        "PARSE_PER_CREATOR",
+        "CREATE_PER_IP",
+        "CREATE_PER_CREATOR",
+        "ENRICH_PER_IP",
+        "ENRICH_PER_CREATOR",
+        "RSVP_PER_IP",
     )
-}  # fmt: skip
+}
 
 
 @contextlib.contextmanager
@@ -143,10 +148,22 @@ def wrk(
         lua.write(script + _WRK_REPORT)
     try:
         result = subprocess.run(
-            ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{seconds}s",
-             "--timeout", "10s", "-s", lua.name, url],
-            capture_output=True, text=True, check=True, env={**os.environ, **(env or {})},
-        )  # fmt: skip
+            [
+                "wrk",
+                f"-t{min(threads, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                lua.name,
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, **(env or {})},
+        )
     finally:
         os.unlink(lua.name)
     line = next(line for line in result.stdout.splitlines() if line.startswith("WRKJSON "))
@@ -214,11 +231,17 @@ def running_system(
         edge_port, api_port = free_port(), free_port()
         url = f"http://127.0.0.1:{edge_port}"
         env = bench_env(
-            database_url, redis_url, directory / "data",
-            TABLEFOR_PUBLIC_URL=url, TABLEFOR_PURGE="varnish", TABLEFOR_VARNISH_URL=url,
-            GOOGLE_PLACES_API_KEY="bench-key", GOOGLE_PLACES_BASE_URL=places.base_url,
-            TABLEFOR_NOMINATIM_DISABLED="true", **extra,
-        )  # fmt: skip
+            database_url,
+            redis_url,
+            directory / "data",
+            TABLEFOR_PUBLIC_URL=url,
+            TABLEFOR_PURGE="varnish",
+            TABLEFOR_VARNISH_URL=url,
+            GOOGLE_PLACES_API_KEY="bench-key",
+            GOOGLE_PLACES_BASE_URL=places.base_url,
+            TABLEFOR_NOMINATIM_DISABLED="true",
+            **extra,
+        )
         token = token_for(database_url)
         with contextlib.ExitStack() as stack:
             stack.enter_context(
@@ -226,7 +249,7 @@ def running_system(
                     ["api", "--port", str(api_port), "--workers", str(api_workers)],
                     env,
                     directory / "api.log",
-                )  # fmt: skip
+                )
             )
             stack.enter_context(process(["worker"], env, directory / "worker.log"))
             stack.enter_context(
@@ -234,7 +257,7 @@ def running_system(
                     ["edge", "--port", str(edge_port), "--api-port", str(api_port)],
                     env,
                     directory / "edge.log",
-                )  # fmt: skip
+                )
             )
             wait_http(f"{url}/api/readyz", log=directory / "edge.log")
             yield RunningSystem(url, env, token, database_url, directory / "data")
