@@ -24,3 +24,15 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
     )
     sentry_sdk.set_tag("component", component)
     return True
+
+
+def report_dead_letter(task: str, invite_id: object, error: str) -> None:
+    """One Sentry event per job that failed for good (not one per attempt, as SAQ would)."""
+    import sentry_sdk
+
+    if not sentry_sdk.is_initialized():
+        return
+    with sentry_sdk.new_scope() as scope:
+        scope.set_tag("task", task)
+        scope.set_context("job", {"invite_id": invite_id, "error": error[-2000:]})
+        sentry_sdk.capture_message(f"dead letter: {task}", level="error")

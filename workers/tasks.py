@@ -13,6 +13,7 @@ from tablefor import jobs
 from tablefor.db import dead_letters, invites
 from tablefor.db.pool import connection
 from tablefor.domain import EnrichState, InviteStatus
+from tablefor.observability import report_dead_letter
 from workers import publishing
 from workers.deps import Deps
 from workers.providers.base import ProviderError
@@ -98,7 +99,8 @@ async def give_up(
         )
         if task == jobs.ENRICH and isinstance(invite_id, int):
             await invites.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
-    log.error("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
+    log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
+    report_dead_letter(task, invite_id, error)
     if isinstance(invite_id, int):
         await _request_publish(deps, invite_id)
 
