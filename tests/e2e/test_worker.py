@@ -329,3 +329,49 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+async def test_no_places_result_falls_back_to_nominatim(
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
+) -> None:
+    fake_places.set_fault("no_results")
+    worker_env.update(TABLEFOR_NOMINATIM_DISABLED="false", NOMINATIM_BASE_URL=fake_places.base_url)
+    worker_factory()
+    async with api_client(Settings.from_env(worker_env)) as api:
+        slug = await create(api, auth)
+    final = await eventually(
+        lambda: (r := row(database_url, slug))["enrich_state"] == "done" and r, timeout=30
+    )
+    assert final["r_address"]  # from OpenStreetMap
+    assert final["r_rating"] is None and final["r_photo"] is None
+    assert any(r.path.startswith("/search") for r in fake_places.requests)
+
+
+async def test_an_image_bomb_is_refused_and_the_page_uses_the_designed_fallback(
+    worker_env: dict[str, str],
+    worker_factory: Any,
+    auth: dict[str, str],
+    database_url: str,
+    fake_places: Any,
+    public: Path,
+) -> None:
+    fake_places.set_fault("bomb_image")
+    worker_factory()
+    async with api_client(Settings.from_env(worker_env)) as api:
+        slug = await create(api, auth)
+    final = await eventually(
+        lambda: (
+            (r := row(database_url, slug))["enrich_state"] == "done"
+            and published(database_url, slug)
+            and r
+        ),
+        timeout=30,
+    )
+    assert final["r_rating"] is not None  # the details were fine
+    assert final["r_photo"] is None  # the photo was not
+    assert not list(public.glob("r/*/*.jpg"))
+    assert "/r/" not in (public / f"i/{slug}/index.html").read_text()  # no photo on the page
