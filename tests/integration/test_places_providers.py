@@ -13,7 +13,8 @@ import pytest
 from tablefor.fakes.places import FakePlacesServer
 from workers.providers import google_places
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
-from workers.providers.google_places import GooglePlaces, retry_after_seconds
+from workers.providers.google_places import GooglePlaces
+from workers.providers.http import retry_after_seconds
 from workers.providers.images import encode_variants, safe_photo
 from workers.providers.matching import choose
 from workers.providers.nominatim import Nominatim

@@ -16,7 +16,7 @@ import httpx
 import msgspec
 
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
-from workers.providers.google_places import (
+from workers.providers.http import (
     DEADLINE_FACTOR,
     decode,
     error_for_status,
