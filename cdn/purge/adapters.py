@@ -21,7 +21,12 @@ def create_adapter(settings: PurgeSettings, *, public_url: str) -> Purger:
             ("FASTLY_SERVICE_ID", settings.fastly_service_id),
             ("FASTLY_API_TOKEN", settings.fastly_api_token),
         )
-        return FastlyPurger(service_id=service, token=token, base_url=settings.fastly_base_url)
+        return FastlyPurger(
+            service_id=service,
+            token=token,
+            base_url=settings.fastly_base_url,
+            public_url=public_url,
+        )
     if settings.adapter == "cloudflare":
         from cdn.purge.cloudflare import CloudflarePurger
 
