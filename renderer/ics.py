@@ -6,9 +6,11 @@ bytes change only when the event does, and a re-publish of unchanged data writes
 
 from __future__ import annotations
 
+import functools
+from datetime import date
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from renderer import words
 from renderer.model import Invite
@@ -20,9 +22,18 @@ def render_ics(invite: Invite, *, page_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add_component(_vtimezone(invite.timezone, words.local_start(invite).year))
     calendar.add_component(_event(invite, page_url))
-    calendar.add_missing_timezones()  # VTIMEZONE for the event's TZID
     return bytes(calendar.to_ical())
+
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(tzid: str, year: int) -> Timezone:
+    """The zone's VTIMEZONE around the event's year. Building one costs ~17 ms (icalendar walks
+    the zone's transitions), so it is made once per zone and year; it is never modified."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+    )
 
 
 def _event(invite: Invite, page_url: str) -> Event:

@@ -284,3 +284,36 @@ def test_a_page_asked_for_before_its_first_publish_is_not_stuck_as_a_404(system:
     found = wait_for(lambda: published(system, slug, "Friday"), timeout=5)
     assert early.status_code in (200, 404)
     assert found.status_code == 200
+
+
+def test_an_interrupted_render_resumes_after_its_last_finished_batch(system: System) -> None:
+    slugs = [create(system, title=f"Resume {n}") for n in range(3)]
+    for n, slug in enumerate(slugs):
+        settled(system, slug, f"Resume {n}")
+    ids = sorted(
+        httpx.get(f"{system.url}/api/invites", headers=system.auth, params={"limit": 100}).json()[
+            "items"
+        ],
+        key=lambda item: item["created_at"],
+    )
+    checkpoint = system.public_dir.parent / "render-checkpoint.json"
+    with psycopg_connect(system) as conn:
+        all_ids = [row[0] for row in conn.execute("SELECT id FROM invites ORDER BY id")]
+    # As if a run had finished every batch up to the second-to-last invite, then stopped.
+    checkpoint.write_text(json.dumps({"since": None, "after_id": all_ids[-2]}))
+
+    resumed = _cli(system, "render", "--all", "--json")
+
+    report = json.loads(resumed.stdout)
+    assert report["resumed_after_id"] == all_ids[-2]
+    assert report["total"] == 1
+    assert not checkpoint.exists()  # a finished run leaves no checkpoint
+    again = json.loads(_cli(system, "render", "--all", "--json").stdout)
+    assert again["total"] == len(all_ids)
+    assert ids  # the creator's list saw them too
+
+
+def psycopg_connect(system: System) -> Any:
+    import psycopg
+
+    return psycopg.connect(system.database_url)
