@@ -20,6 +20,8 @@ from renderer.model import Invite, OgImageRef, Site
 
 # The photo spans the card: the viewport less the page's side padding, up to the column's width.
 PHOTO_SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+# The OG image's glows are drawn behind shadowed text; on the page, text sits anywhere on them.
+GLOW_SOFTENING = 0.35
 # Above this many places a row of seats stops reading as a table; the count says it alone.
 MAX_SEATS = 12
 
@@ -51,7 +53,7 @@ def page_context(
 ) -> dict[str, Any]:
     page_url = f"{site.public_url}/i/{invite.slug}"
     design = design_for(_seed(invite))
-    inline_css = _design_css(design) + templates.page_css
+    inline_css = design_css(design) + templates.page_css
     return {
         "invite": invite,
         "site": site,
@@ -124,7 +126,7 @@ def content_security_policy(inline_css: str) -> str:
     )
 
 
-def _design_css(design: Design) -> str:
+def design_css(design: Design) -> str:
     """The invite's own colours and glows, the same as its OG image's fallback background."""
     palette = design.palette
     glows = ",".join(
@@ -141,8 +143,9 @@ def _design_css(design: Design) -> str:
 
 
 def _alpha(strength: float) -> str:
-    """A glow's strength as the two hex digits of an #rrggbbaa colour, softened for text."""
-    return f"{round(255 * strength * 0.55):02x}"
+    """A glow's strength as the two hex digits of an #rrggbbaa colour, softened so that the
+    hero's light text keeps its contrast where a glow is brightest (tests/unit/test_page.py)."""
+    return f"{round(255 * strength * GLOW_SOFTENING):02x}"
 
 
 def _hex(rgb: tuple[int, int, int]) -> str:

@@ -13,7 +13,7 @@ from tablefor.domain import InviteStatus
 
 # The widths a restaurant photo is stored at (see workers/photos.py), smallest first; photos
 # narrower than the first are not used.
-PHOTO_WIDTHS = (480, 960, 1440)
+PHOTO_WIDTHS = (480, 720, 960, 1440)  # 720: a 390-px phone at 1.75-2x, the common case
 
 
 @dataclass(frozen=True, slots=True)

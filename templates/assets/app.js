@@ -3,55 +3,147 @@
 // update, the answer remembered on this device, and live counts from rsvps.json.
 (function () {
   "use strict";
-  var doc = document.documentElement;
-  doc.classList.remove("no-js");
-  doc.classList.add("js");
+  var root = document.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
 
   var body = document.body;
   var slug = body.getAttribute("data-slug");
   var startsAt = Date.parse(body.getAttribute("data-starts-at"));
+  var partySize = Number(body.getAttribute("data-party-size")) || 0;
   var cancelled = body.hasAttribute("data-cancelled");
   var storeKey = "tablefor:" + slug;
-  var form = document.querySelector("[data-rsvp]");
-  var statusBox = document.querySelector("[data-status]");
-  var answered = document.querySelector("[data-answered]");
-  var pending = null;
+  var form = $("[data-rsvp]");
+  var answered = $("[data-answered]");
+  var statusBox = $("[data-status]");
+  var submitButton = $("[data-submit]");
+  var retryButton = $("[data-retry]");
+  var summary = readSummary();
+  var publishedVersion = Number(body.getAttribute("data-version")) || 0;
+  var sending = false;
+  var closed = false;
+  var lastAnswer = null;
+  var ANSWER_WORDS = { IN: "You’re in", MAYBE: "You said maybe", OUT: "You can’t make it" };
 
   function $(selector) { return document.querySelector(selector); }
+  function all(selector) { return Array.prototype.slice.call(document.querySelectorAll(selector)); }
+  function firstName(name) { return name.trim().split(/\s+/)[0] || name; }
+  function initial(name) {
+    var match = name.trim().match(/^.[\u0300-\u036f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963]*/);
+    return match ? match[0].toUpperCase() : "?";
+  }
+
+  // --- the answer remembered on this device ---------------------------------------------
   function remembered() {
     try { return JSON.parse(localStorage.getItem(storeKey) || "null"); } catch (e) { return null; }
   }
-  function remember(value) {
-    try { localStorage.setItem(storeKey, JSON.stringify(value)); } catch (e) { /* private mode */ }
+  function remember(answer) {
+    try { localStorage.setItem(storeKey, JSON.stringify(answer)); } catch (e) { /* private mode */ }
   }
-  function say(message) {
-    if (!statusBox) return;
-    statusBox.textContent = message || "";
-    statusBox.hidden = !message;
-  }
-  var words = { IN: "You’re in", MAYBE: "You said maybe", OUT: "You can’t make it" };
 
+  // --- the summary: read from the rendered page, then from rsvps.json ---------------------
+  function readSummary() {
+    var number = function (selector) { var el = $(selector); return el ? parseInt(el.textContent, 10) || 0 : 0; };
+    var maybe = $("[data-maybe]");
+    return {
+      going: number("[data-going]"),
+      counts: { IN: number(".count-in"), MAYBE: number(".count-maybe"), OUT: number(".count-out") },
+      names: all("[data-names] li").map(function (li) { return li.lastChild.textContent; }),
+      maybe_names: maybe && !maybe.hidden ? maybe.textContent.replace(/^Maybe: /, "").split(", ") : [],
+      full: !!($("[data-full]") && !$("[data-full]").hidden)
+    };
+  }
+
+  function render(s) {
+    setText("[data-going]", String(s.going));
+    setText("[data-going-word]", s.going === 1 ? "person" : "people");
+    setText("[data-hero-going]", s.going ? s.going + " going" : "");
+    setText(".count-in", s.counts.IN + " in");
+    setText(".count-maybe", s.counts.MAYBE + " maybe");
+    setText(".count-out", s.counts.OUT + " out");
+    all("[data-seats] .seat").forEach(function (seat, i) { seat.classList.toggle("taken", i < s.going); });
+    var list = $("[data-names]");
+    if (list) {
+      list.textContent = "";
+      s.names.forEach(function (name) { list.appendChild(person(name)); });
+    }
+    var empty = $("[data-empty]");
+    if (empty) empty.hidden = closed || s.names.length > 0;
+    var maybe = $("[data-maybe]");
+    if (maybe) {
+      maybe.hidden = s.maybe_names.length === 0;
+      maybe.textContent = "Maybe: " + s.maybe_names.join(", ");
+    }
+    setFull(!!s.full);
+  }
+
+  function person(name) {
+    var li = document.createElement("li");
+    var avatar = document.createElement("span");
+    avatar.className = "avatar";
+    avatar.setAttribute("aria-hidden", "true");
+    avatar.textContent = initial(name);
+    li.appendChild(avatar);
+    li.appendChild(document.createTextNode(name));
+    return li;
+  }
+
+  function setText(selector, text) { var el = $(selector); if (el) el.textContent = text; }
+
+  // What the list looks like once `answer` replaces `previous` (either may be null).
+  function withAnswer(s, answer, previous) {
+    var next = JSON.parse(JSON.stringify(s));
+    if (previous) change(next, previous, -1);
+    if (answer) change(next, answer, 1);
+    if (partySize) next.full = s.full && next.going >= partySize;
+    return next;
+  }
+
+  function change(s, answer, sign) {
+    var first = firstName(answer.name);
+    var names = answer.response === "IN" ? s.names : answer.response === "MAYBE" ? s.maybe_names : null;
+    s.counts[answer.response] = Math.max(0, s.counts[answer.response] + sign);
+    if (answer.response === "IN") s.going = Math.max(0, s.going + sign * (1 + Number(answer.guests || 0)));
+    if (!names) return;
+    if (sign > 0) { names.push(first); return; }
+    var at = names.lastIndexOf(first);
+    if (at >= 0) names.splice(at, 1);
+  }
+
+  function load(untilNewerThan, attempts) {
+    if (!window.fetch) return;
+    fetch("/i/" + slug + "/rsvps.json", { cache: "no-cache", credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (fresh) {
+        if (!fresh || sending) return;
+        if (untilNewerThan && fresh.version <= untilNewerThan) {
+          // The worker has not republished yet: keep the optimistic list and look again.
+          if (attempts > 0) setTimeout(function () { load(untilNewerThan, attempts - 1); }, 1500);
+          return;
+        }
+        publishedVersion = Math.max(publishedVersion, fresh.version);
+        summary = fresh;
+        render(summary);
+        // The full notice says what a refused answer's message said, and what is still possible.
+        if (fresh.full && statusBox && statusBox.getAttribute("data-kind") === "conflict") say("");
+        if (fresh.cancelled) close("The host cancelled this dinner; answers are closed.");
+      })
+      .catch(function () { /* the rendered list stays */ });
+  }
+
+  // --- states: answered, full, past ------------------------------------------------------
   function showAnswer(answer) {
     if (!answered || !form) return;
+    var guests = Number(answer.guests || 0);
+    answered.setAttribute("data-response", answer.response);
+    setText("[data-answered-text]", ANSWER_WORDS[answer.response] + ", " + firstName(answer.name) + (answer.response === "IN" && guests ? " (+" + guests + ")" : "") + ".");
     answered.hidden = false;
-    answered.textContent = words[answer.response] + ", " + answer.name + ". ";
-    var change = document.createElement("button");
-    change.type = "button";
-    change.className = "button button-quiet";
-    change.textContent = "Change my answer";
-    change.addEventListener("click", function () {
-      answered.hidden = true;
-      form.hidden = false;
-      var first = form.querySelector("input:checked") || form.querySelector("input[type=radio]");
-      if (first) first.focus();
-    });
-    answered.appendChild(change);
     form.hidden = true;
     fill(answer);
+    setFull(summary.full);
   }
 
   function fill(answer) {
-    if (!form) return;
     var radio = form.querySelector('input[name="response"][value="' + answer.response + '"]');
     if (radio) radio.checked = true;
     form.elements.name.value = answer.name;
@@ -59,64 +151,63 @@
     if (answer.participant_key) form.querySelector("[data-key]").value = answer.participant_key;
   }
 
-  function render(summary) {
-    var going = $("[data-going]");
-    var names = $("[data-names]");
-    var counts = $("[data-counts]");
-    if (going) going.textContent = String(summary.going);
-    if (names) {
-      names.textContent = "";
-      summary.names.forEach(function (name) {
-        var li = document.createElement("li");
-        li.textContent = name;
-        names.appendChild(li);
-      });
-    }
-    if (counts) {
-      counts.textContent = summary.counts.IN + " in · " + summary.counts.MAYBE + " maybe · " + summary.counts.OUT + " out";
-    }
+  function setFull(full) {
+    var notice = $("[data-full]");
+    var mine = remembered();
+    var keepIn = mine && mine.response === "IN"; // someone already in may still change guests
+    if (notice) notice.hidden = !full;
+    var inChoice = form && form.querySelector('input[value="IN"]');
+    if (!inChoice) return;
+    inChoice.disabled = full && !keepIn;
+    if (inChoice.disabled && inChoice.checked) inChoice.checked = false;
   }
 
-  function optimistic(answer, previous) {
-    var summary = readSummary();
-    if (previous) adjust(summary, previous, -1);
-    adjust(summary, answer, 1);
-    render(summary);
+  function close(message) {
+    closed = true;
+    setText("#rsvp-title", "Answers are closed");
+    var empty = $("[data-empty]");
+    if (empty) empty.hidden = true;
+    if (form) form.hidden = true;
+    if (answered) answered.hidden = true;
+    var past = $("[data-past]");
+    if (past) { past.textContent = message; past.hidden = false; }
+    all(".hero-actions").forEach(function (actions) { actions.hidden = true; });
   }
 
-  function readSummary() {
-    var names = Array.prototype.map.call(document.querySelectorAll("[data-names] li"), function (li) { return li.textContent; });
-    var parts = ($("[data-counts]") || { textContent: "" }).textContent.match(/\d+/g) || [0, 0, 0];
-    return {
-      going: Number(($("[data-going]") || { textContent: "0" }).textContent) || 0,
-      names: names,
-      counts: { IN: Number(parts[0]), MAYBE: Number(parts[1]), OUT: Number(parts[2]) }
-    };
+  function isPast() { return !!startsAt && Date.now() >= startsAt; }
+
+  // --- sending ---------------------------------------------------------------------------
+  function say(message, kind) {
+    if (!statusBox) return;
+    statusBox.textContent = message || "";
+    statusBox.hidden = !message;
+    if (kind) statusBox.setAttribute("data-kind", kind); else statusBox.removeAttribute("data-kind");
   }
 
-  function adjust(summary, answer, sign) {
-    var first = answer.name.split(/\s+/)[0];
-    summary.counts[answer.response] = Math.max(0, summary.counts[answer.response] + sign);
-    if (answer.response === "IN") {
-      summary.going = Math.max(0, summary.going + sign * (1 + Number(answer.guests || 0)));
-      if (sign > 0) summary.names.push(first);
-      else summary.names.splice(summary.names.lastIndexOf(first), 1);
-    }
+  function collect() {
+    var checked = form.querySelector('input[name="response"]:checked');
+    var name = form.elements.name.value.trim();
+    if (!checked || !name) return null;
+    var answer = { response: checked.value, name: name, guests: Number(form.elements.guests.value || 0) };
+    var previous = remembered();
+    var key = form.querySelector("[data-key]").value || (previous && previous.participant_key);
+    if (key) answer.participant_key = key;
+    return answer;
   }
 
-  function refresh() {
-    if (!window.fetch) return;
-    fetch("/i/" + slug + "/rsvps.json", { cache: "no-cache", credentials: "omit" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (summary) { if (summary && !pending) render(summary); })
-      .catch(function () { /* the rendered counts stay */ });
-  }
-
-  function send(answer, previous) {
-    pending = answer;
+  function send(answer) {
+    if (sending) return;
+    if (isPast()) { close("This dinner has already started, so answers are closed."); return; }
+    var previous = remembered();
+    var before = summary;
+    sending = true;
+    lastAnswer = answer;
+    retryButton.hidden = true;
+    submitButton.hidden = false;
+    submitButton.disabled = true;
+    submitButton.textContent = "Sending…";
     say("");
-    var button = form.querySelector("button[type=submit]");
-    button.disabled = true;
+    render(withAnswer(before, answer, previous));
     fetch("/api/invites/" + slug + "/rsvp", {
       method: "POST",
       headers: { "Content-Type": "application/json", "Accept": "application/json" },
@@ -124,50 +215,74 @@
       body: JSON.stringify(answer)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) throw { problem: data, status: response.status };
+        if (!response.ok) throw { status: response.status, detail: data.detail };
         return data;
       });
-    }).then(function (data) {
-      pending = null;
-      var saved = { response: data.response, name: data.name, guests: data.guests, participant_key: data.participant_key };
-      remember(saved);
-      showAnswer(saved);
-      setTimeout(refresh, 1500);
+    }).then(function (saved) {
+      sending = false;
+      var mine = { response: saved.response, name: saved.name, guests: saved.guests, participant_key: saved.participant_key };
+      remember(mine);
+      summary = withAnswer(before, mine, previous);
+      render(summary);
+      showAnswer(mine);
+      say("Thanks — your answer is in.", "ok");
+      answered.focus();
+      load(publishedVersion, 8);
     }).catch(function (error) {
-      pending = null;
-      if (error && error.status) {
-        if (previous) { optimistic(previous, answer); } else { refresh(); }
-        say((error.problem && error.problem.detail) || "Your answer was not saved. Please try again.");
-      } else {
-        say("You seem to be offline. Your answer is kept here: press “Send my answer” again to retry.");
-      }
-    }).then(function () { button.disabled = false; });
+      sending = false;
+      render(before); // undo the optimistic change
+      failed(error);
+    }).then(function () {
+      submitButton.disabled = false;
+      submitButton.textContent = "Send my answer";
+    });
+  }
+
+  function failed(error) {
+    if (!error || !error.status) {
+      say("We couldn’t reach Tablefor — check your connection. Your answer is kept here; try again when you’re back online.");
+      submitButton.hidden = true; // one clear way on: the same answer, sent again
+      retryButton.hidden = false;
+      retryButton.focus();
+      return;
+    }
+    if (error.status === 409 && isPast()) close("This dinner has already started, so answers are closed.");
+    if (error.status === 409) load(0, 0); // learn whether the table filled or the dinner was cancelled
+    if (error.status === 429 || error.status >= 500) { submitButton.hidden = true; retryButton.hidden = false; }
+    say(error.detail || "Your answer was not saved. Please try again.", error.status === 409 ? "conflict" : "");
   }
 
   if (form && !cancelled) {
+    answered.setAttribute("tabindex", "-1");
     form.addEventListener("submit", function (event) {
-      if (!window.fetch || !window.JSON) return; // fall back to the plain form post
+      if (!window.fetch || !window.JSON) return; // the plain form post still works
       event.preventDefault();
-      var checked = form.querySelector('input[name="response"]:checked');
-      var name = form.elements.name.value.trim();
-      if (!checked || !name) { say("Please pick an answer and give your name."); return; }
-      var previous = remembered();
-      var answer = { response: checked.value, name: name, guests: Number(form.elements.guests.value || 0) };
-      var key = form.querySelector("[data-key]").value || (previous && previous.participant_key);
-      if (key) answer.participant_key = key;
-      optimistic(answer, previous);
-      send(answer, previous);
+      var answer = collect();
+      if (!answer) { say("Please pick an answer and give your name."); return; }
+      send(answer);
     });
-    var saved = remembered();
-    if (saved) showAnswer(saved);
+    retryButton.addEventListener("click", function () { send(collect() || lastAnswer); });
+    $("[data-change]").addEventListener("click", function () {
+      answered.hidden = true;
+      form.hidden = false;
+      say("");
+      var first = form.querySelector("input:checked") || form.querySelector("input[type=radio]:not(:disabled)");
+      if (first) first.focus();
+    });
+    var mine = remembered();
+    if (mine) showAnswer(mine);
+    if (isPast()) close("This dinner has already started, so answers are closed.");
   }
 
-  if (!cancelled && startsAt && Date.now() > startsAt && form) {
-    form.hidden = true;
-    var past = $("[data-past]");
-    if (past) past.hidden = false;
+  // --- when: "in 12 days" -----------------------------------------------------------------
+  var countdown = $("[data-countdown]");
+  if (countdown && startsAt && !cancelled) {
+    var day = function (t) { var d = new Date(t); return Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / 864e5; };
+    var days = day(startsAt) - day(Date.now());
+    countdown.textContent = isPast() ? " · already started" : days === 0 ? " · today" : days === 1 ? " · tomorrow" : " · in " + days + " days";
   }
 
+  // --- sharing -----------------------------------------------------------------------------
   var share = $("[data-share]");
   if (share && navigator.share) {
     share.hidden = false;
@@ -176,21 +291,22 @@
     });
   }
 
-  var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  if (!reduce && "IntersectionObserver" in window) {
-    var cards = document.querySelectorAll(".card:not(.card-hero)");
+  // --- the reveal: cards below the fold rise in as they are scrolled to ----------------------
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  if (!still && "IntersectionObserver" in window) {
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
-        if (entry.isIntersecting) { entry.target.classList.add("shown"); observer.unobserve(entry.target); }
+        if (!entry.isIntersecting) return;
+        entry.target.classList.add("shown");
+        observer.unobserve(entry.target);
       });
-    }, { rootMargin: "0px 0px -10% 0px" });
-    Array.prototype.forEach.call(cards, function (card) {
-      var box = card.getBoundingClientRect();
-      if (box.top < window.innerHeight) return; // already on screen: never animate what is visible
+    }, { rootMargin: "0px 0px -8% 0px" });
+    all(".card:not(.card-hero)").forEach(function (card) {
+      if (card.getBoundingClientRect().top < window.innerHeight) return; // never animate what is already seen
       card.classList.add("reveal");
       observer.observe(card);
     });
   }
 
-  refresh();
+  load(0, 0);
 })();

@@ -87,9 +87,7 @@ async def test_bad_keys_never_reach_the_store(s3_endpoint: str) -> None:
         await storage.put(msgspec.structs.replace(page(), key="../etc/passwd"))
 
 
-async def test_the_edge_serves_and_purges_objects_from_s3(
-    s3_endpoint: str, tmp_path: Any
-) -> None:
+async def test_the_edge_serves_and_purges_objects_from_s3(s3_endpoint: str, tmp_path: Any) -> None:
     settings = Settings.from_env(
         {
             "TABLEFOR_STORAGE": "s3",
@@ -141,4 +139,3 @@ def test_the_s3_origin_must_be_plain_http_for_varnish() -> None:
     )
     with pytest.raises(SettingsError, match="plain-HTTP"):
         plan_for(settings, port=8080, api_port=8000)
-
