@@ -24,23 +24,44 @@ from tablefor.settings import RateLimit
 
 log = logging.getLogger("tablefor.ratelimit")
 
-# Generic cell rate algorithm. The stored value is the theoretical arrival time (TAT) in ms;
-# Redis's own clock is used so several API hosts agree.
+# Generic cell rate algorithm over several keys at once (an IP's and a creator's budget, say):
+# all are checked, and only if every one allows is any of them charged. The stored value is
+# the theoretical arrival time (TAT) in ms; Redis's own clock is used so API hosts agree.
+# ARGV holds (limit, period in ms) per key; the answer holds (allowed, remaining, retry ms,
+# reset ms) per key.
 _GCRA = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local limit = tonumber(ARGV[1])
-local period = tonumber(ARGV[2])
-local interval = period / limit
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local new_tat = tat + interval
-if new_tat - period > now then
-    return {0, 0, math.ceil(new_tat - period - now), math.ceil(tat - now)}
+local answers, updates, refused = {}, {}, false
+for i, key in ipairs(KEYS) do
+    local limit = tonumber(ARGV[2 * i - 1])
+    local period = tonumber(ARGV[2 * i])
+    local interval = period / limit
+    local tat = tonumber(redis.call('GET', key) or '0')
+    if tat < now then tat = now end
+    local new_tat = tat + interval
+    if new_tat - period > now then
+        refused = true
+        table.insert(answers, {0, 0, math.ceil(new_tat - period - now), math.ceil(tat - now)})
+    else
+        updates[key] = new_tat
+        local left = math.floor((period - (new_tat - now)) / interval)
+        table.insert(answers, {1, left, 0, math.ceil(new_tat - now)})
+    end
 end
-redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now))
-return {1, math.floor((period - (new_tat - now)) / interval), 0, math.ceil(new_tat - now)}
+if not refused then
+    for key, new_tat in pairs(updates) do
+        redis.call('SET', key, tostring(new_tat), 'PX', math.ceil(new_tat - now))
+    end
+end
+local flat = {}
+for _, answer in ipairs(answers) do
+    for _, value in ipairs(answer) do table.insert(flat, value) end
+end
+return flat
 """
+
+Check = tuple[str, str, RateLimit]  # (name, identity, rule)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,17 +84,25 @@ class RateLimiter:
         self._redis_down_until = 0.0
 
     async def check(self, name: str, identity: str, rule: RateLimit) -> Decision:
-        key = f"{self._prefix}:{name}:{identity}"
+        return (await self.check_all([(name, identity, rule)]))[0]
+
+    async def check_all(self, checks: list[Check]) -> list[Decision]:
+        """One round trip for several budgets; none is charged unless all allow."""
+        keys = [f"{self._prefix}:{name}:{identity}" for name, identity, _ in checks]
+        rules = [rule for _, _, rule in checks]
         now = time.monotonic()
         if now >= self._redis_down_until:
+            args = [v for rule in rules for v in (rule.limit, rule.window * 1000)]
             try:
-                raw = await self._script(keys=[key], args=[rule.limit, rule.window * 1000])
-                return _decision(rule, [int(v) for v in raw])
+                raw = [int(v) for v in await self._script(keys=keys, args=args)]
+                return [_decision(rule, raw[4 * i : 4 * i + 4]) for i, rule in enumerate(rules)]
             except (RedisError, OSError):
                 # Try Redis again in a second; meanwhile count in this process.
                 self._redis_down_until = now + 1.0
                 log.warning("rate limiter: Redis unreachable, limiting per process")
-        return self._check_local(key, rule, now * 1000)
+        return [
+            self._check_local(key, rule, now * 1000) for key, rule in zip(keys, rules, strict=True)
+        ]
 
     async def wait_turn(self, name: str, identity: str, rule: RateLimit) -> None:
         """Sleep until a request is allowed (used before calling a rate-limited provider)."""
@@ -81,15 +110,20 @@ class RateLimiter:
             await asyncio.sleep(max(decision.retry_after_ms, 5) / 1000)
 
     async def enforce(self, name: str, identity: str, rule: RateLimit) -> Decision:
-        decision = await self.check(name, identity, rule)
-        if not decision.allowed:
-            raise RateLimited(
-                f"Too many {name} requests; try again in {decision.retry_after} s.",
-                retry_after=decision.retry_after,
-                limit=rule.limit,
-                window=rule.window,
-            )
-        return decision
+        return (await self.enforce_all([(name, identity, rule)]))[0]
+
+    async def enforce_all(self, checks: list[Check]) -> list[Decision]:
+        decisions = await self.check_all(checks)
+        for (name, _, rule), decision in zip(checks, decisions, strict=True):
+            if not decision.allowed:
+                raise RateLimited(
+                    f"Too many {name.split(':')[0]} requests; try again in "
+                    f"{decision.retry_after} s.",
+                    retry_after=decision.retry_after,
+                    limit=rule.limit,
+                    window=rule.window,
+                )
+        return decisions
 
     def _check_local(self, key: str, rule: RateLimit, now_ms: float) -> Decision:
         period = rule.window * 1000

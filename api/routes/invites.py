@@ -9,8 +9,8 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.params import HeaderParameter, JSONBody, Parameter
 
 from api import idempotency, invite_actions
-from api.auth import authenticate
-from api.limits import limit_creator, limit_ip
+from api.auth import authenticate, known_creator
+from api.limits import limit_creator, limit_ip, limit_ip_and_creator
 from api.schemas import CreateInvite, InviteList, InviteOut, UpdateInvite
 from api.state import Services, ServicesDep
 
@@ -35,9 +35,7 @@ class InviteController(Controller):
 
         Answers 201 with the slug and the page's absolute URL; `Idempotency-Key` is honoured.
         """
-        await limit_ip(request, services, "create")
-        creator_id = await authenticate(request, services)
-        await limit_creator(request, services, "create", creator_id)
+        creator_id = await _limited_creator(request, services, "create")
         if idempotency_key is None:
             return await _create(request, services, data, creator_id)
         claim = await services.idempotency.claim(
@@ -115,11 +113,23 @@ class InviteController(Controller):
     async def enrich(
         self, request: Request[Any, Any, Any], services: ServicesDep, slug: Slug
     ) -> Response[None]:
-        await limit_ip(request, services, "enrich")
-        creator_id = await authenticate(request, services)
-        await limit_creator(request, services, "enrich", creator_id)
+        creator_id = await _limited_creator(request, services, "enrich")
         await invite_actions.refresh_restaurant(services, slug, creator_id=creator_id)
         return Response(None, status_code=202)
+
+
+async def _limited_creator(request: Request[Any, Any, Any], services: Services, name: str) -> int:
+    """Authenticated and within both budgets. A creator known to this process is checked in
+    one round trip; otherwise the IP's budget first, so unknown tokens cannot flood the
+    database with lookups."""
+    known = known_creator(request, services)
+    if known is not None:
+        await limit_ip_and_creator(request, services, name, known)
+        return known
+    await limit_ip(request, services, name)
+    creator_id = await authenticate(request, services)
+    await limit_creator(request, services, name, creator_id)
+    return creator_id
 
 
 async def _create(

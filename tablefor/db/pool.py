@@ -29,7 +29,8 @@ def create_pool(settings: DatabaseSettings, url: str) -> AsyncConnectionPool[Con
         open=False,
         timeout=settings.connect_timeout,
         reconnect_timeout=0,  # never give up: keep retrying in the background
-        check=AsyncConnectionPool.check_connection,
+        # No `check=` on checkout: it costs a round trip on every request. A connection broken
+        # by an outage fails its one request (a 503) and the pool replaces it on return.
         # Autocommit: a statement outside `transaction()` commits at once, so no transaction
         # is ever left open across a network call (a provider lookup, a storage write).
         kwargs={"connect_timeout": max(1, round(settings.connect_timeout)), "autocommit": True},
