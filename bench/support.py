@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -67,7 +68,7 @@ def bench_env(database_url: str, redis_url: str, data_dir: Path, **extra: str) -
         "TABLEFOR_QUEUE": f"bench-{run}",
         "TABLEFOR_REDIS_PREFIX": f"bench-{run}",
         "TABLEFOR_DATA_DIR": str(data_dir),
-        "TABLEFOR_LOG_LEVEL": "warning",
+        "TABLEFOR_LOG_LEVEL": "info",  # as production runs: a JSON line per request
         **HIGH_LIMITS,
         **extra,
     }
@@ -80,8 +81,14 @@ def token_for(database_url: str) -> str:
     return token
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
 def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    # A benchmark stopped with SIGTERM (`timeout`, CI) still stops what it started.
+    signal.signal(signal.SIGTERM, _interrupt)
     with open(log, "ab") as out:
         command = [sys.executable, "-m", "tablefor", *args]
         child = subprocess.Popen(
