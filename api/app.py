@@ -28,6 +28,7 @@ from api.routes.rsvps import rsvp
 from api.state import Services
 from api.token_cache import TokenCache
 from tablefor.db.pool import create_pool
+from tablefor.jobs import Queues
 from tablefor.ratelimit import RateLimiter
 from tablefor.services import ServiceUrls
 from tablefor.settings import Settings
@@ -42,13 +43,16 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
         # wait=False: start even while PostgreSQL is down; requests answer 503 meanwhile.
         await pool.open(wait=False)
         client = redis_client(urls.redis)
-        queue = RedisQueue(client, name=settings.redis.queue_name)
-        await queue.connect()
+        queues = Queues(
+            publish=RedisQueue(client, name=settings.redis.queue_name),
+            enrich=RedisQueue(client, name=f"{settings.redis.queue_name}-enrich"),
+        )
+        await queues.connect()
         app.state.services = Services(
             settings=settings,
             pool=pool,
             redis=client,
-            queue=queue,
+            queues=queues,
             limiter=RateLimiter(client, prefix=f"{settings.redis.key_prefix}:rl"),
             idempotency=IdempotencyStore(
                 client,

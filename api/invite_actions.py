@@ -209,10 +209,10 @@ async def _request_work(
     """Enqueue now for speed; if Redis is down the debt stays in PostgreSQL for the sweep."""
     try:
         if publish:
-            await jobs.request_publish(services.queue, invite_id=invite_id)
+            await jobs.request_publish(services.queues, invite_id=invite_id)
         if enrich:
             options = jobs.enrich_options(services.settings.worker)
-            await jobs.request_enrich(services.queue, invite_id=invite_id, options=options)
+            await jobs.request_enrich(services.queues, invite_id=invite_id, options=options)
     except (RedisError, OSError) as error:
         log.warning(
             "enqueue failed; the sweep will pick the invite up",

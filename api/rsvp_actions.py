@@ -49,7 +49,7 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
         )
     try:
         await jobs.request_publish(
-            services.queue,
+            services.queues,
             invite_id=invite.id,
             debounce_ms=services.settings.worker.rsvp_debounce_ms,
         )

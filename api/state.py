@@ -8,11 +8,11 @@ import redis.asyncio as aioredis
 from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 from psycopg_pool import AsyncConnectionPool
-from saq.queue.redis import RedisQueue
 
 from api.idempotency import IdempotencyStore
 from api.token_cache import TokenCache
 from tablefor.db.pool import Connection
+from tablefor.jobs import Queues
 from tablefor.ratelimit import RateLimiter
 from tablefor.settings import Settings
 
@@ -22,7 +22,7 @@ class Services:
     settings: Settings
     pool: AsyncConnectionPool[Connection]
     redis: aioredis.Redis
-    queue: RedisQueue
+    queues: Queues
     limiter: RateLimiter
     idempotency: IdempotencyStore
     tokens: TokenCache

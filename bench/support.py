@@ -25,21 +25,10 @@ from cdn.edge import free_port
 from tablefor.creators import add_creator
 from tablefor.db.migrate import migrate
 from tablefor.services import ServiceUrls, service_urls
-from tablefor.settings import Settings
+from tablefor.settings import Settings, limit_variables
 
 REPO = Path(__file__).resolve().parents[1]
-HIGH_LIMITS = {
-    f"TABLEFOR_LIMIT_{name}": "10000000"
-    for name in (
-        "PARSE_PER_IP",
-        "PARSE_PER_CREATOR",
-        "CREATE_PER_IP",
-        "CREATE_PER_CREATOR",
-        "ENRICH_PER_IP",
-        "ENRICH_PER_CREATOR",
-        "RSVP_PER_IP",
-    )
-}
+HIGH_LIMITS = limit_variables(10_000_000)
 
 
 @contextlib.contextmanager

@@ -56,28 +56,26 @@ class S3Storage:
         return True
 
     def _stored_digest(self, key: str) -> str | None:
-        from botocore.exceptions import ClientError
-
-        try:
-            head = self._client.head_object(Bucket=self.bucket, Key=check_key(key))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
-                return None
-            raise
-        digest: str | None = head.get("Metadata", {}).get("digest")
+        head = self._unless_missing(self._client.head_object, key)
+        digest: str | None = head.get("Metadata", {}).get("digest") if head else None
         return digest
 
     def _get(self, key: str) -> bytes | None:
+        response = self._unless_missing(self._client.get_object, key)
+        body: bytes | None = response["Body"].read() if response else None
+        return body
+
+    def _unless_missing(self, call: Any, key: str) -> dict[str, Any] | None:
+        """The call's answer for the key, or None when the store has no such object."""
         from botocore.exceptions import ClientError
 
         try:
-            response = self._client.get_object(Bucket=self.bucket, Key=check_key(key))
+            answer: dict[str, Any] = call(Bucket=self.bucket, Key=check_key(key))
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
                 return None
             raise
-        body: bytes = response["Body"].read()
-        return body
+        return answer
 
 
 def _digest(obj: StoredObject) -> str:

@@ -64,8 +64,29 @@ def enrich_options(settings: WorkerSettings) -> JobOptions:
     )
 
 
-def create_queue(redis_url: str, name: str) -> RedisQueue:
-    """A SAQ queue on `redis_url` (TCP or unix socket; SAQ's own from_url takes no unix URL)."""
+@dataclass(frozen=True, slots=True)
+class Queues:
+    """Two queues, so that publishing never waits behind enrichment: lookups are slow and
+    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot."""
+
+    publish: RedisQueue
+    enrich: RedisQueue
+
+    async def connect(self) -> None:
+        await self.publish.connect()
+        await self.enrich.connect()
+
+    async def disconnect(self) -> None:
+        await self.enrich.disconnect()
+        await self.publish.disconnect()
+
+
+def create_queues(redis_url: str, name: str) -> Queues:
+    """SAQ queues on `redis_url` (TCP or unix socket; SAQ's own from_url takes no unix URL)."""
+    return Queues(publish=_queue(redis_url, name), enrich=_queue(redis_url, f"{name}-enrich"))
+
+
+def _queue(redis_url: str, name: str) -> RedisQueue:
     client = aioredis.Redis.from_url(
         redis_url, socket_connect_timeout=1.0, socket_timeout=5.0, health_check_interval=10
     )
@@ -81,21 +102,21 @@ def publish_key(invite_id: int) -> str:
 
 
 async def request_enrich(
-    queue: RedisQueue, *, invite_id: int, options: JobOptions = ENRICH_OPTIONS
+    queues: Queues, *, invite_id: int, options: JobOptions = ENRICH_OPTIONS
 ) -> bool:
     """True if a job was enqueued, False if one for this invite is already queued or running."""
-    job = await queue.enqueue(
+    job = await queues.enrich.enqueue(
         ENRICH, key=enrich_key(invite_id), invite_id=invite_id, **options.as_kwargs()
     )
     return job is not None
 
 
-async def request_publish(queue: RedisQueue, *, invite_id: int, debounce_ms: int = 0) -> bool:
+async def request_publish(queues: Queues, *, invite_id: int, debounce_ms: int = 0) -> bool:
     """Ask for the invite's current version to be published.
 
     `debounce_ms` makes the job wait before reading, so a burst of RSVPs becomes one publish.
     """
-    job = await queue.enqueue(
+    job = await queues.publish.enqueue(
         PUBLISH,
         key=publish_key(invite_id),
         invite_id=invite_id,

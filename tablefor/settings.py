@@ -88,7 +88,8 @@ class PlacesSettings(msgspec.Struct, frozen=True):
 
 
 class WorkerSettings(msgspec.Struct, frozen=True):
-    concurrency: int
+    concurrency: int  # publish jobs at once
+    enrich_concurrency: int  # enrichment jobs at once (on their own queue)
     rsvp_debounce_ms: int
     sweep_interval: int  # seconds
     enrich_attempts: int  # total attempts before a dead letter
@@ -130,7 +131,9 @@ class Settings(msgspec.Struct, frozen=True):
             purge=_purge(env),
             places=_places(env),
             worker=WorkerSettings(
-                concurrency=env.integer("TABLEFOR_WORKER_CONCURRENCY", 8, low=1, high=256),
+                # Jobs mostly wait (providers, debounces, storage): many slots, little CPU each.
+                concurrency=env.integer("TABLEFOR_WORKER_CONCURRENCY", 16, low=1, high=256),
+                enrich_concurrency=env.integer("TABLEFOR_ENRICH_CONCURRENCY", 8, low=1, high=256),
                 rsvp_debounce_ms=env.integer("TABLEFOR_RSVP_DEBOUNCE_MS", 300, low=0, high=60_000),
                 sweep_interval=env.integer("TABLEFOR_SWEEP_INTERVAL", 2, low=1, high=3600),
                 enrich_attempts=env.integer("TABLEFOR_ENRICH_ATTEMPTS", 5, low=1, high=50),
@@ -158,6 +161,11 @@ def _database(env: Env) -> DatabaseSettings:
         pool_max=env.integer("TABLEFOR_DB_POOL_MAX", 10, low=1, high=500),
         connect_timeout=env.number("TABLEFOR_DB_CONNECT_TIMEOUT", 2.0, low=0.1, high=60),
     )
+
+
+def limit_variables(value: int) -> dict[str, str]:
+    """Every rate limit set to `value` (tests and benchmarks measure behaviour, not throttling)."""
+    return {f"TABLEFOR_LIMIT_{name.upper()}": str(value) for name in RateLimits.__struct_fields__}
 
 
 def _limit(env: Env, name: str, limit: int, window: int) -> RateLimit:

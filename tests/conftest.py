@@ -19,7 +19,7 @@ import pytest
 from tablefor.creators import add_creator
 from tablefor.db.migrate import migrate
 from tablefor.services import ServiceUrls, service_urls
-from tablefor.settings import Settings
+from tablefor.settings import Settings, limit_variables
 
 REPO = Path(__file__).resolve().parents[1]
 # Embedded servers for tests live here; pgserver (as root) makes its parents world-readable.
@@ -94,19 +94,8 @@ def make_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str
         "TABLEFOR_NOMINATIM_DISABLED": "true",
         # Generous limits so tests exercise behaviour, not throttling; the rate-limit tests
         # set their own.
-        **{f"TABLEFOR_LIMIT_{name}": "100000" for name in _LIMIT_NAMES},
+        **limit_variables(100_000),
     }
-
-
-_LIMIT_NAMES = (
-    "PARSE_PER_IP",
-    "PARSE_PER_CREATOR",
-    "CREATE_PER_IP",
-    "CREATE_PER_CREATOR",
-    "ENRICH_PER_IP",
-    "ENRICH_PER_CREATOR",
-    "RSVP_PER_IP",
-)
 
 
 @pytest.fixture
@@ -220,8 +209,8 @@ async def deps(worker_env: dict[str, str]) -> AsyncIterator[Any]:
     settings = Settings.from_env(worker_env)
     assert settings.database.url and settings.redis.url
     urls = ServiceUrls(settings.database.url, settings.redis.url)
-    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
-    opened = await open_deps(settings, urls, queue)
+    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
+    opened = await open_deps(settings, urls, queues)
     yield opened
     await close_deps(opened)
-    await queue.disconnect()
+    await queues.disconnect()

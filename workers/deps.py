@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psycopg_pool import AsyncConnectionPool
-from saq.queue.redis import RedisQueue
 
 from cdn.purge import Purger
 from cdn.storage import Storage
@@ -13,6 +12,7 @@ from renderer.fonts import FontSet
 from renderer.model import Site
 from renderer.page import Templates
 from tablefor.db.pool import Connection
+from tablefor.jobs import Queues
 from tablefor.settings import Settings
 from workers.enrichment import Enricher
 
@@ -21,7 +21,7 @@ from workers.enrichment import Enricher
 class Deps:
     settings: Settings
     pool: AsyncConnectionPool[Connection]
-    queue: RedisQueue
+    queues: Queues
     storage: Storage
     purger: Purger
     fonts: FontSet

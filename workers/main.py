@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from datetime import timedelta
 from typing import Any
 
 from saq import Worker
 from saq.job import Status
-from saq.queue.redis import RedisQueue
 
 from cdn.purge import create_purger
 from cdn.storage import create_storage
@@ -33,54 +33,51 @@ from workers.sweep import sweep_forever
 log = logging.getLogger("tablefor.worker")
 
 
-def create_worker(settings: Settings, urls: ServiceUrls) -> Worker[Any]:
-    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
+    """A SAQ worker per queue, sharing one process, one event loop and one set of clients."""
     options = {jobs.ENRICH: enrich_options(settings.worker), jobs.PUBLISH: PUBLISH_OPTIONS}
 
     async def startup(ctx: dict[str, Any]) -> None:
-        ctx["deps"] = await open_deps(settings, urls, queue)
-        ctx["sweeper"] = asyncio.create_task(
-            sweep_forever(ctx["deps"], settings.worker.sweep_interval)
-        )
+        ctx["deps"] = deps
 
     async def before(ctx: dict[str, Any]) -> None:
         await before_process(ctx, options=options)
 
-    async def shutdown(ctx: dict[str, Any]) -> None:
-        ctx["sweeper"].cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await ctx["sweeper"]
-        await close_deps(ctx["deps"])
-        await queue.disconnect()
+    def worker(queue: Any, task: tuple[str, Any], concurrency: int) -> Worker[Any]:
+        made: Worker[Any] = Worker(
+            queue,
+            functions=[task],
+            concurrency=concurrency,
+            startup=startup,
+            before_process=before,
+            after_process=after_process,
+            # SAQ's own sweeper rescues jobs of dead workers once their heartbeat is overdue.
+            timers={"sweep": 2, "schedule": 1, "abort": 1, "worker_info": 10},
+            shutdown_grace_period_s=10,
+            dequeue_timeout=1.0,
+        )
+        made.SIGNALS = []  # run_worker stops both workers on a signal; SAQ would stop one
+        return made
 
-    return Worker(
-        queue,
-        functions=[(jobs.ENRICH, tasks.enrich), (jobs.PUBLISH, tasks.publish)],
-        concurrency=settings.worker.concurrency,
-        startup=startup,
-        shutdown=shutdown,
-        before_process=before,
-        after_process=after_process,
-        # SAQ's own sweeper rescues jobs of dead workers once their heartbeat is overdue.
-        timers={"sweep": 2, "schedule": 1, "abort": 1, "worker_info": 10},
-        shutdown_grace_period_s=10,
-        dequeue_timeout=1.0,
-    )
+    return [
+        worker(deps.queues.publish, (jobs.PUBLISH, tasks.publish), settings.worker.concurrency),
+        worker(deps.queues.enrich, (jobs.ENRICH, tasks.enrich), settings.worker.enrich_concurrency),
+    ]
 
 
-async def open_deps(settings: Settings, urls: ServiceUrls, queue: RedisQueue) -> Deps:
+async def open_deps(settings: Settings, urls: ServiceUrls, queues: jobs.Queues) -> Deps:
     require_complex_shaping()  # Hindi names must shape: fail at start, not in every image
     pool = create_pool(settings.database, urls.database)
     await pool.open(wait=False)
-    await queue.connect()
+    await queues.connect()
     storage = create_storage(settings.storage)
     templates = load_templates()
     site = await publish_site(storage, templates, public_url=settings.api.public_url)
-    limiter = RateLimiter(queue.redis, prefix=f"{settings.redis.key_prefix}:rl")
+    limiter = RateLimiter(queues.publish.redis, prefix=f"{settings.redis.key_prefix}:rl")
     return Deps(
         settings=settings,
         pool=pool,
-        queue=queue,
+        queues=queues,
         storage=storage,
         purger=create_purger(settings.purge, public_url=settings.api.public_url),
         fonts=load_fonts(),
@@ -148,8 +145,26 @@ async def _beat(job: Any) -> None:
 
 
 async def run_worker(settings: Settings, urls: ServiceUrls) -> None:
+    """Both workers and the sweep, until SIGINT or SIGTERM; then jobs get their grace period."""
     logs.configure(settings.observability.log_level)
     init_sentry(settings, component="worker")
-    worker = create_worker(settings, urls)
-    log.info("worker starting", extra={"queue": settings.redis.queue_name})
-    await worker.start()
+    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
+    deps = await open_deps(settings, urls, queues)
+    workers = create_workers(settings, deps)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    log.info("worker starting", extra={"queues": [queues.publish.name, queues.enrich.name]})
+    running = [asyncio.create_task(worker.start()) for worker in workers]
+    sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))
+    try:
+        await asyncio.wait(
+            [asyncio.create_task(stopping.wait()), *running], return_when="FIRST_COMPLETED"
+        )
+    finally:
+        await asyncio.gather(*(worker.stop() for worker in workers))
+        sweeper.cancel()
+        await asyncio.gather(*running, sweeper, return_exceptions=True)
+        await close_deps(deps)
+        await queues.disconnect()

@@ -47,10 +47,12 @@ async def sweep_once(deps: Deps) -> SweepReport:
             pending = await invites.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
         finally:
             await conn.execute("SELECT pg_advisory_unlock(%s)", (_SWEEP_LOCK,))
-    published = [await jobs.request_publish(deps.queue, invite_id=d.invite_id) for d in unpublished]
+    published = [
+        await jobs.request_publish(deps.queues, invite_id=d.invite_id) for d in unpublished
+    ]
     options = jobs.enrich_options(deps.settings.worker)
     enriched = [
-        await jobs.request_enrich(deps.queue, invite_id=d.invite_id, options=options)
+        await jobs.request_enrich(deps.queues, invite_id=d.invite_id, options=options)
         for d in pending
     ]
     report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))

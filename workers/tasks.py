@@ -25,6 +25,7 @@ log = logging.getLogger("tablefor.worker")
 MAX_ENRICH_STARTS = 12
 # Follow-up rounds of one publish job while changes keep arriving (then the sweep carries on).
 MAX_PUBLISH_ROUNDS = 20
+FOLLOW_UP_MS = 50
 
 
 class RetryLater(Exception):
@@ -69,7 +70,10 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
     rounds cover changes whose enqueue SAQ dropped because this job was already running.
     """
     deps: Deps = ctx["deps"]
-    delay = max(debounce_ms, deps.settings.worker.rsvp_debounce_ms) / 1000
+    # Follow-ups wait as long as the job's own debounce (an RSVP burst keeps coalescing), or
+    # briefly for other jobs: the waits hold a worker slot, and new invites must not queue
+    # behind them.
+    delay = (debounce_ms or FOLLOW_UP_MS) / 1000
     if debounce_ms:
         await asyncio.sleep(debounce_ms / 1000)
     rounds = 0
@@ -116,13 +120,13 @@ def _honour_retry_after(job: Job, retry_after: float | None) -> None:
 async def _request_enrich(deps: Deps, invite_id: int) -> None:
     options = jobs.enrich_options(deps.settings.worker)
     try:
-        await jobs.request_enrich(deps.queue, invite_id=invite_id, options=options)
+        await jobs.request_enrich(deps.queues, invite_id=invite_id, options=options)
     except Exception as error:  # the sweep enriches from the recorded debt
         log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})
 
 
 async def _request_publish(deps: Deps, invite_id: int) -> None:
     try:
-        await jobs.request_publish(deps.queue, invite_id=invite_id)
+        await jobs.request_publish(deps.queues, invite_id=invite_id)
     except Exception as error:  # the sweep publishes from the recorded debt
         log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import msgspec
 import psycopg
+from saq.queue.redis import RedisQueue
 
 from tablefor import jobs
 from tablefor.db import dead_letters, invites
@@ -15,11 +16,15 @@ from tablefor.services import ServiceUrls
 from tablefor.settings import Settings
 
 
-class StatusReport(msgspec.Struct, kw_only=True):
-    queue: str
+class QueueDepth(msgspec.Struct, kw_only=True):
+    name: str
     queued: int
     active: int
-    scheduled: int
+    scheduled: int  # waiting for a retry
+
+
+class StatusReport(msgspec.Struct, kw_only=True):
+    queues: list[QueueDepth]
     dead_letters: int
     waiting_to_publish: int
     oldest_unpublished_age_s: float | None
@@ -29,8 +34,11 @@ class StatusReport(msgspec.Struct, kw_only=True):
     def describe(self) -> str:
         return "\n".join(
             [
-                f"queue {self.queue}: {self.queued} queued, {self.active} running, "
-                f"{self.scheduled} scheduled for retry",
+                *(
+                    f"queue {q.name}: {q.queued} queued, {q.active} running, "
+                    f"{q.scheduled} scheduled for retry"
+                    for q in self.queues
+                ),
                 f"dead letters: {self.dead_letters}",
                 f"waiting to publish: {self.waiting_to_publish}"
                 + _oldest(self.oldest_unpublished_age_s),
@@ -40,21 +48,16 @@ class StatusReport(msgspec.Struct, kw_only=True):
 
 
 async def read_status(settings: Settings, urls: ServiceUrls) -> StatusReport:
-    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
     try:
-        queued = await queue.count("queued")
-        active = await queue.count("active")
-        incomplete = await queue.count("incomplete")
+        depths = [await _depth(queue) for queue in (queues.publish, queues.enrich)]
     finally:
-        await queue.disconnect()
+        await queues.disconnect()
     async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
         backlog = await invites.backlog(conn)
         letters = await dead_letters.count_open(conn)
     return StatusReport(
-        queue=settings.redis.queue_name,
-        queued=queued,
-        active=active,
-        scheduled=max(0, incomplete - queued - active),
+        queues=depths,
         dead_letters=letters,
         waiting_to_publish=backlog.unpublished,
         oldest_unpublished_age_s=_age(backlog.oldest_unpublished),
@@ -78,15 +81,15 @@ async def replay_dead_letter(settings: Settings, urls: ServiceUrls, letter_id: i
             raise NotFound(f"dead letter {letter_id} names no invite")
         if letter.task == jobs.ENRICH:
             await invites.reset_enrichment(conn, invite_id=invite_id)
-        queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
+        queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
         try:
             if letter.task == jobs.ENRICH:
                 options = jobs.enrich_options(settings.worker)
-                await jobs.request_enrich(queue, invite_id=invite_id, options=options)
+                await jobs.request_enrich(queues, invite_id=invite_id, options=options)
             else:
-                await jobs.request_publish(queue, invite_id=invite_id)
+                await jobs.request_publish(queues, invite_id=invite_id)
         finally:
-            await queue.disconnect()
+            await queues.disconnect()
         await dead_letters.mark_replayed(conn, letter_id=letter_id)
     return f"replayed dead letter {letter_id}: {letter.task} of invite {invite_id} is queued"
 
@@ -96,6 +99,17 @@ async def drop_dead_letter(urls: ServiceUrls, letter_id: int) -> str:
         if not await dead_letters.drop(conn, letter_id=letter_id):
             raise NotFound(f"no dead letter {letter_id}")
     return f"dropped dead letter {letter_id}"
+
+
+async def _depth(queue: RedisQueue) -> QueueDepth:
+    queued, active = await queue.count("queued"), await queue.count("active")
+    incomplete = await queue.count("incomplete")
+    return QueueDepth(
+        name=queue.name,
+        queued=queued,
+        active=active,
+        scheduled=max(0, incomplete - queued - active),
+    )
 
 
 def _age(moment: datetime | None) -> float | None:

@@ -108,15 +108,15 @@ async def _deps(settings: Settings, urls: ServiceUrls) -> AsyncIterator[Any]:
     from tablefor.cli.edge_purge import purger_for
     from workers.main import close_deps, open_deps
 
-    queue = jobs.create_queue(urls.redis, settings.redis.queue_name)
-    deps = await open_deps(settings, urls, queue)
+    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
+    deps = await open_deps(settings, urls, queues)
     await deps.purger.aclose()
     deps = dataclasses.replace(deps, purger=purger_for(settings))  # the dev edge, beside `dev`
     try:
         yield deps
     finally:
         await close_deps(deps)
-        await queue.disconnect()
+        await queues.disconnect()
 
 
 async def _count(conn: psycopg.AsyncConnection[Any], after: int, since: datetime | None) -> int:
