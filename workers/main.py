@@ -133,6 +133,8 @@ async def after_process(ctx: dict[str, Any]) -> None:
         await tasks.give_up(
             ctx["deps"], job.function, dict(job.kwargs or {}), job.error or "failed", job.attempts
         )
+    elif job.status == Status.COMPLETE and job.function == jobs.PUBLISH:
+        await tasks.catch_up(ctx["deps"], int((job.kwargs or {})["invite_id"]))
 
 
 async def _beat(job: Any) -> None:

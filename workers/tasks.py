@@ -4,6 +4,7 @@ tablefor/jobs.py (timeouts, heartbeats, attempts, backoff), set at enqueue time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -13,6 +14,7 @@ from tablefor import jobs
 from tablefor.db import dead_letters, invites
 from tablefor.db.pool import connection
 from tablefor.domain import EnrichState, InviteStatus
+from tablefor.errors import Unavailable
 from tablefor.observability import report_dead_letter
 from workers import publishing
 from workers.deps import Deps
@@ -85,6 +87,15 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
         await asyncio.sleep(delay)
         result = await publishing.publish(deps, invite_id)
     return {"version": result.version, "written": result.written, "rounds": rounds + 1}
+
+
+async def catch_up(deps: Deps, invite_id: int) -> None:
+    """Runs after SAQ released the job's key. A change that came while the job was finishing
+    had its enqueue dropped (the key was still held) and was not seen by the job's last check;
+    this check sees it, and this enqueue is not dropped. No change is left to the sweep."""
+    with contextlib.suppress(Unavailable):
+        if await publishing.is_behind(deps, invite_id):
+            await _request_publish(deps, invite_id)
 
 
 async def give_up(
