@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import msgspec
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
@@ -148,5 +148,3 @@ EXCEPTION_HANDLERS = {
     HTTPException: on_http_error,
     Exception: on_unexpected_error,
 }
-
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "MediaType", "problem", "rate_limit_headers"]

@@ -24,7 +24,7 @@ import psycopg
 from cdn.edge import free_port
 from tablefor.creators import add_creator
 from tablefor.db.migrate import migrate
-from tablefor.services import ServiceUrls, service_urls
+from tablefor.services import service_urls
 from tablefor.settings import Settings, limit_variables
 
 REPO = Path(__file__).resolve().parents[1]
@@ -195,9 +195,6 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
-
-
-__all__ = ["ServiceUrls", "free_port"]
 
 
 @dataclass

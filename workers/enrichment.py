@@ -42,7 +42,6 @@ class ProviderSlot:
 class Outcome:
     restaurant_id: int
     looked_up: bool  # False: reused within the window, no provider was called
-    found: bool
 
 
 class Enricher:
@@ -90,7 +89,7 @@ class Enricher:
             recorded = await restaurants.record_lookup(
                 conn, restaurant_id=target.id, details=await self._with_photo(slot, target, details)
             )
-            return await self._link(conn, invite, recorded, looked_up=True, found=True)
+            return await self._link(conn, invite, recorded, looked_up=True)
         await restaurants.mark_looked_up(conn, restaurant_id=restaurant.id)
         return await self._link(conn, invite, restaurant, looked_up=True)
 
@@ -171,12 +170,11 @@ class Enricher:
         restaurant: RestaurantRow,
         *,
         looked_up: bool,
-        found: bool = False,
     ) -> Outcome:
         await invites.set_restaurant(
             conn, invite_id=invite.id, restaurant_id=restaurant.id, state=EnrichState.DONE
         )
-        return Outcome(restaurant.id, looked_up=looked_up, found=found or not looked_up)
+        return Outcome(restaurant.id, looked_up=looked_up)
 
 
 def _place_ref(item: Candidate | PlaceDetails) -> str:
