@@ -1,5 +1,5 @@
 # One entry per habit. `make dev` and `make test` work on a fresh Debian 12 machine.
-.PHONY: dev test lint typecheck bench setup
+.PHONY: dev test lint typecheck bench setup golden schema
 
 setup:
 	scripts/setup
@@ -17,4 +17,10 @@ typecheck:
 	.venv/bin/mypy
 
 bench: setup
-	.venv/bin/python bench/run_all.py
+	.venv/bin/python -m bench.run_all
+
+golden:
+	.venv/bin/pytest tests/unit/test_golden.py --update-golden -q
+
+schema:
+	.venv/bin/python -m tests.support.schema --write

@@ -1,10 +1,9 @@
-"""The Litestar application: `create_app(settings, urls)`, and the ASGI stack production runs."""
+"""The Litestar application: `create_app(settings)`, and the ASGI stack production runs."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import redis.asyncio as aioredis
 from litestar import Litestar, Router
@@ -14,12 +13,11 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, RapidocRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ASGIApp, Message, Scope
-from saq.queue.redis import RedisQueue
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from api.access import decision_of, guard
 from api.idempotency import IdempotencyStore
-from api.limits import decision_headers
-from api.problems import EXCEPTION_HANDLERS
+from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
@@ -27,26 +25,24 @@ from api.routes.parse import parse
 from api.routes.rsvps import rsvp
 from api.state import Services
 from api.token_cache import TokenCache
-from tablefor.db.pool import create_pool
-from tablefor.jobs import Queues
-from tablefor.ratelimit import RateLimiter
-from tablefor.services import ServiceUrls
-from tablefor.settings import Settings
+from core.db.pool import create_pool
+from core.jobs import create_queues
+from core.ratelimit import RateLimiter
+from core.resources import resource_dir
+from core.settings import Settings
 
-_STATIC = Path(__file__).parent / "static"
+# RapiDoc, vendored (vendor/rapidoc) so the docs page loads nothing from another origin.
+_RAPIDOC = resource_dir("vendor") / "rapidoc"
 
 
-def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
+def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = create_pool(settings.database, urls.database)
+        pool = create_pool(settings.database)
         # wait=False: start even while PostgreSQL is down; requests answer 503 meanwhile.
         await pool.open(wait=False)
-        client = redis_client(urls.redis)
-        queues = Queues(
-            publish=RedisQueue(client, name=settings.redis.queue_name),
-            enrich=RedisQueue(client, name=f"{settings.redis.queue_name}-enrich"),
-        )
+        client = redis_client(settings.redis.url)
+        queues = create_queues(settings.redis, settings.worker, client=client)
         await queues.connect()
         app.state.services = Services(
             settings=settings,
@@ -69,6 +65,7 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
 
     api = Router(
         "/api",
+        guards=[guard],
         route_handlers=[
             parse,
             InviteController,
@@ -77,7 +74,7 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
             readyz,
             create_static_files_router(
                 "/schema/assets",
-                directories=[_STATIC],
+                directories=[_RAPIDOC],
                 cache_control=CacheControlHeader(max_age=86_400, public=True),
                 include_in_schema=False,
             ),
@@ -100,13 +97,13 @@ def create_app(settings: Settings, urls: ServiceUrls) -> Litestar:
             ],
         ),
         request_max_body_size=settings.api.max_body_bytes,
-        logging_config=None,  # our JSON lines (tablefor.logs), configured by the process
+        logging_config=None,  # our JSON lines (core.logs), configured by the process
         debug=False,
     )
 
 
-def create_asgi_app(settings: Settings, urls: ServiceUrls) -> ASGIApp:
-    return wrap_for_server(create_app(settings, urls), settings)
+def create_asgi_app(settings: Settings) -> ASGIApp:
+    return wrap_for_server(create_app(settings), settings)
 
 
 def wrap_for_server(app: Litestar, settings: Settings) -> ASGIApp:
@@ -133,9 +130,13 @@ def _services(state: State) -> Services:
 
 
 async def _rate_limit_headers(message: Message, scope: Scope) -> None:
-    if message["type"] == "http.response.start":
-        headers = decision_headers(scope.get("state", {}))
-        mutable = MutableScopeHeaders.from_message(message)
-        if headers and "ratelimit-limit" not in mutable:  # a 429 carries its own
-            for name, value in headers.items():
-                mutable.add(name, value)
+    if message["type"] != "http.response.start":
+        return
+    decision = decision_of(scope.get("state", {}))
+    mutable = MutableScopeHeaders.from_message(message)
+    if decision is not None and "ratelimit-limit" not in mutable:  # a 429 carries its own
+        headers = rate_limit_headers(
+            decision.limit, decision.remaining, decision.reset, decision.window
+        )
+        for name, value in headers.items():
+            mutable.add(name, value)

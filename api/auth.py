@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from api.state import Services
-from tablefor.db import creators
-from tablefor.db.pool import connection
-from tablefor.errors import Unauthorized
-from tablefor.secrets import TOKEN_PREFIX, digest
+from core.db import creators
+from core.db.pool import connection
+from core.errors import Unauthorized
+from core.secrets import TOKEN_PREFIX, digest
+
+Caller = ASGIConnection[Any, Any, Any, Any]
 
 _HINT = "send `Authorization: Bearer <token>`; an operator creates one with `tablefor creators add`"
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+def bearer_token(request: Caller) -> str | None:
     header = request.headers.get("authorization")
     if header is None:
         return None
@@ -25,7 +27,7 @@ def bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-def known_creator(request: Request[Any, Any, Any], services: Services) -> int | None:
+def known_creator(request: Caller, services: Services) -> int | None:
     """The creator of a token this process recently checked, without any I/O."""
     token = bearer_token(request)
     if token is None or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
@@ -33,7 +35,7 @@ def known_creator(request: Request[Any, Any, Any], services: Services) -> int | 
     return services.tokens.get(digest(token))
 
 
-async def authenticate(request: Request[Any, Any, Any], services: Services) -> int:
+async def authenticate(request: Caller, services: Services) -> int:
     """The creator's id; raises Unauthorized for a missing, malformed or revoked token."""
     token = bearer_token(request)
     if token is None:
@@ -51,6 +53,6 @@ async def authenticate(request: Request[Any, Any, Any], services: Services) -> i
     return creator_id
 
 
-def client_ip(request: Request[Any, Any, Any]) -> str:
+def client_ip(request: Caller) -> str:
     """The caller's address; X-Forwarded-For was already resolved against the trusted proxies."""
     return request.client.host if request.client else "unknown"

@@ -15,13 +15,16 @@ import contextlib
 import hashlib
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import redis.asyncio as aioredis
+from litestar import Response
 from redis.exceptions import RedisError
 
-from tablefor.errors import IdempotencyInFlight, IdempotencyMismatch, InvalidInput, Unavailable
+from core.errors import IdempotencyInFlight, IdempotencyMismatch, InvalidInput, Unavailable
 
 log = logging.getLogger("tablefor.api")
 
@@ -102,3 +105,44 @@ class IdempotencyStore:
         # On failure the marker expires by itself within IN_FLIGHT_MS.
         with contextlib.suppress(RedisError, OSError):
             await self._client.delete(claim.redis_key)
+
+
+async def once(
+    store: IdempotencyStore,
+    *,
+    creator_id: int,
+    header: str | None,
+    body: msgspec.Struct,
+    run: Callable[[], Awaitable[Response[Any]]],
+) -> Response[Any]:
+    """`run` the request, or replay its first response when the key was seen with this body."""
+    if header is None:
+        return await run()
+    claim = await store.claim(
+        creator_id=creator_id,
+        key=parse_key(header),
+        request_fingerprint=fingerprint(msgspec.json.encode(body)),
+    )
+    if claim.replay is not None:
+        return _replayed(claim.replay)
+    try:
+        response = await run()
+    except BaseException:
+        await store.release(claim)
+        raise
+    stored = StoredResponse(
+        status=response.status_code or 200,
+        body=msgspec.json.encode(response.content),
+        location=response.headers.get("Location"),
+    )
+    await store.complete(claim, stored)
+    return response
+
+
+def _replayed(stored: StoredResponse) -> Response[Any]:
+    headers = {"Idempotent-Replayed": "true"}
+    if stored.location:
+        headers["Location"] = stored.location
+    return Response(
+        stored.body, status_code=stored.status, media_type="application/json", headers=headers
+    )

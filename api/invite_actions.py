@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -13,13 +14,13 @@ from redis.exceptions import RedisError
 
 from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
 from api.state import Services
-from tablefor import jobs
-from tablefor.db import invites
-from tablefor.db.pool import connection, transaction
-from tablefor.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
-from tablefor.errors import Conflict, InvalidInput, NotFound
-from tablefor.parsing import ParseResult, parse_booking
-from tablefor.secrets import new_slug
+from cdn import layout
+from core.db import invites
+from core.db.pool import connection, transaction
+from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
+from core.errors import Conflict, InvalidInput, NotFound
+from core.parsing import ParseResult, parse_booking
+from core.secrets import new_slug
 
 log = logging.getLogger("tablefor.api")
 
@@ -89,11 +90,10 @@ async def create(
 ) -> tuple[invites.InviteRow, list[str]]:
     new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
     # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
-    # publishing and enrichment are written together. The first publish asks for the
-    # enrichment (workers/tasks.py), which saves this hot path a queue round trip.
+    # publishing and enrichment are written together, then both are enqueued.
     async with connection(services.pool) as conn:
         row = await invites.insert(conn, new)
-    await _request_work(services, row.id, enrich=False)
+    await _request_work(services, row.id, enrich=True)
     return row, warnings
 
 
@@ -163,7 +163,7 @@ async def list_page(
 def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None = None) -> InviteOut:
     return InviteOut(
         slug=row.slug,
-        url=f"{public_url}/i/{row.slug}",
+        url=layout.page_url(public_url, row.slug),
         status=row.status,
         title=row.title,
         message=row.message,
@@ -207,12 +207,11 @@ async def _request_work(
     services: Services, invite_id: int, *, enrich: bool, publish: bool = True
 ) -> None:
     """Enqueue now for speed; if Redis is down the debt stays in PostgreSQL for the sweep."""
+    queues = services.queues
+    requests = [queues.request_publish(invite_id)] if publish else []
+    requests += [queues.request_enrich(invite_id)] if enrich else []
     try:
-        if publish:
-            await jobs.request_publish(services.queues, invite_id=invite_id)
-        if enrich:
-            options = jobs.enrich_options(services.settings.worker)
-            await jobs.request_enrich(services.queues, invite_id=invite_id, options=options)
+        await asyncio.gather(*requests)
     except (RedisError, OSError) as error:
         log.warning(
             "enqueue failed; the sweep will pick the invite up",

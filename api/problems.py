@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from tablefor import errors
+from core import errors
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("tablefor.api")
@@ -20,7 +20,6 @@ _STATUS: dict[type[errors.TableforError], int] = {
     errors.Unauthorized: 401,
     errors.InvalidInput: 422,
     errors.Conflict: 409,
-    errors.Gone: 410,
     errors.IdempotencyMismatch: 422,
     errors.IdempotencyInFlight: 409,
     errors.RateLimited: 429,
@@ -75,6 +74,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response
     headers: dict[str, str] = {}
     if isinstance(exc, errors.Unavailable):
         headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, errors.NotMigrated):
+        log.error("the database is not migrated", exc_info=exc)  # an operator must act
     if isinstance(exc, errors.RateLimited):
         headers.update(rate_limit_headers(exc.limit, 0, exc.retry_after, exc.window))
         headers["Retry-After"] = str(exc.retry_after)

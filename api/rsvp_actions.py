@@ -9,12 +9,11 @@ from redis.exceptions import RedisError
 
 from api.schemas import RsvpIn, RsvpOut
 from api.state import Services
-from tablefor import jobs
-from tablefor.db import invites, rsvps
-from tablefor.db.pool import transaction
-from tablefor.domain import Answer, InviteStatus
-from tablefor.errors import Conflict, NotFound
-from tablefor.secrets import digest, new_participant_key
+from core.db import invites, rsvps
+from core.db.pool import transaction
+from core.domain import Answer, InviteStatus
+from core.errors import Conflict, NotFound
+from core.secrets import digest, new_participant_key
 
 log = logging.getLogger("tablefor.api")
 
@@ -48,11 +47,8 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
             guests=body.guests,
         )
     try:
-        await jobs.request_publish(
-            services.queues,
-            invite_id=invite.id,
-            debounce_ms=services.settings.worker.rsvp_debounce_ms,
-        )
+        debounce = services.settings.worker.rsvp_debounce_ms
+        await services.queues.request_publish(invite.id, debounce_ms=debounce)
     except (RedisError, OSError) as error:
         log.warning("enqueue failed; the sweep will publish", extra={"error": str(error)})
     out = RsvpOut(

@@ -6,13 +6,17 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
+from litestar.params import Parameter
 from msgspec import UNSET, Meta, UnsetType
 
-from tablefor.domain import MAX_EXTRA_GUESTS, MAX_PARTY_SIZE, Answer
+from core.domain import MAX_EXTRA_GUESTS, MAX_PARTY_SIZE, Answer
+from core.secrets import SLUG_PATTERN
 
 # At least one visible character; the bounds are checked again after trimming.
 _VISIBLE = r"\S"
 
+# An invite's slug as a path parameter (the one definition every route uses).
+Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=SLUG_PATTERN)]
 Text = Annotated[str, Meta(min_length=1, max_length=20_000, description="A pasted booking")]
 Name = Annotated[str, Meta(min_length=1, max_length=60, pattern=_VISIBLE)]
 RestaurantName = Annotated[str, Meta(min_length=1, max_length=120, pattern=_VISIBLE)]

@@ -11,10 +11,10 @@ from psycopg_pool import AsyncConnectionPool
 
 from api.idempotency import IdempotencyStore
 from api.token_cache import TokenCache
-from tablefor.db.pool import Connection
-from tablefor.jobs import Queues
-from tablefor.ratelimit import RateLimiter
-from tablefor.settings import Settings
+from core.db.pool import Connection
+from core.jobs import Queues
+from core.ratelimit import RateLimiter
+from core.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,22 @@ the cache: a revoked token keeps working for up to TTL seconds in each API proce
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 TTL = 30.0
 MAX_ENTRIES = 10_000
 
 
 class TokenCache:
-    def __init__(self, *, ttl: float = TTL, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self,
+        *,
+        ttl: float = TTL,
+        max_entries: int = MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._ttl = ttl
+        self._clock = clock
         self._max = max_entries
         self._entries: dict[bytes, tuple[int, float]] = {}
 
@@ -23,7 +31,7 @@ class TokenCache:
         if entry is None:
             return None
         creator_id, expires = entry
-        if time.monotonic() >= expires:
+        if self._clock() >= expires:
             del self._entries[token_hash]
             return None
         return creator_id
@@ -33,4 +41,4 @@ class TokenCache:
             # Oldest first (dicts keep insertion order): drop a tenth, not everything.
             for stale in list(self._entries)[: self._max // 10]:
                 del self._entries[stale]
-        self._entries[token_hash] = (creator_id, time.monotonic() + self._ttl)
+        self._entries[token_hash] = (creator_id, self._clock() + self._ttl)

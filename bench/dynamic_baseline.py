@@ -13,23 +13,27 @@ from typing import Any
 
 from litestar import Litestar, Response, get
 
+from cdn import layout
+from core.db import invites
+from core.db.pool import connection, create_pool
+from core.settings import Settings
 from renderer.model import OgImageRef, Site
 from renderer.og_image import HEIGHT, WIDTH
 from renderer.page import render_page
-from tablefor.db import invites
-from tablefor.db.pool import connection, create_pool
-from tablefor.settings import Settings
-from workers.site import hashed_key, load_templates
+from workers.publishing import links_for
+from workers.site import load_templates
 from workers.snapshot import load
 
 
 def app_from_env() -> Litestar:
     settings = Settings.from_env()
-    assert settings.database.url is not None
-    pool = create_pool(settings.database, settings.database.url)
+    pool = create_pool(settings.database)
     templates = load_templates()
     script = (templates_dir() / "assets" / "app.js").read_bytes()
-    site = Site(public_url=settings.api.public_url, js_url=f"/{hashed_key('app.js', script)}")
+    site = Site(
+        public_url=settings.api.public_url,
+        js_url=layout.path_of(layout.asset_key("app.js", script)),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -50,7 +54,8 @@ def app_from_env() -> Litestar:
             height=HEIGHT,
             alt=snapshot.invite.restaurant.name,
         )
-        body = render_page(snapshot.invite, site=site, og=og, templates=templates)
+        links = links_for(site.public_url, slug)
+        body = render_page(snapshot.invite, site=site, og=og, links=links, templates=templates)
         return Response(body, media_type="text/html; charset=utf-8")
 
     @get("/healthz")
@@ -61,6 +66,6 @@ def app_from_env() -> Litestar:
 
 
 def templates_dir() -> Any:
-    from tablefor.resources import resource_dir
+    from core.resources import resource_dir
 
     return resource_dir("templates")

@@ -34,10 +34,9 @@ from playwright.sync_api import Browser, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tablefor.db.migrate import migrate  # noqa: E402
-from tablefor.services import ServiceUrls, service_urls  # noqa: E402
-from tablefor.settings import Settings  # noqa: E402
-from tests.conftest import TEST_DATA_DIR, _admin, database_url_for  # noqa: E402
+from core.db.migrate import migrate  # noqa: E402
+from tablefor.services import resolved_environment  # noqa: E402
+from tests.conftest import TEST_DATA_DIR, ServiceUrls, _admin, database_url_for  # noqa: E402
 from tests.e2e.conftest import System, running_system  # noqa: E402
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -111,8 +110,10 @@ def started_system() -> Iterator[System]:
         **{k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL") if os.environ.get(k)},
     }
     with (
-        service_urls(Settings.from_env(environ)) as urls,
-        template_database(urls) as template,
+        resolved_environment(environ) as resolved,
+        template_database(
+            urls := ServiceUrls(resolved["DATABASE_URL"], resolved["REDIS_URL"])
+        ) as template,
         tempfile.TemporaryDirectory(prefix="page-speed-") as directory,
         running_system(urls, template, Path(directory)) as system,
     ):

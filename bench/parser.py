@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from tablefor.parsing import parse_booking
+from core.parsing import parse_booking
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "bookings.json"
 PASTE_BYTES = 10 * 1024

@@ -23,6 +23,7 @@ from renderer.ics import render_ics
 from renderer.model import Answer, Invite, OgImageRef, Photo, PhotoSource, Restaurant, Site
 from renderer.page import render_page
 from renderer.rsvps_json import render_rsvps_json
+from workers.publishing import links_for
 from workers.site import load_templates
 
 
@@ -89,10 +90,11 @@ def main() -> None:
     templates = load_templates()
     site = Site(public_url="https://tablefor.in", js_url="/assets/app.0123456789ab.js")
     og = OgImageRef(url="https://tablefor.in/i/x/og-1.jpg", width=1200, height=630, alt="x")
-    page_url = "https://tablefor.in/i/AbCdEfGhIjKlMn"
+    links = links_for("https://tablefor.in", "AbCdEfGhIjKlMn")
+    page_url = links.page
     cases = {
         "baseline: msgspec JSON of the invite": lambda: msgspec.json.encode(data),
-        "page HTML": lambda: render_page(data, site=site, og=og, templates=templates),
+        "page HTML": lambda: render_page(data, site=site, og=og, links=links, templates=templates),
         "rsvps.json": lambda: render_rsvps_json(data),
         "invite.ics": lambda: render_ics(data, page_url=page_url),
     }
@@ -110,7 +112,7 @@ def main() -> None:
     ]
     print(f"renderer, {args.runs} runs each after warm-up; {load_average()}")
     print(table(["object", "renders/s", "p50 µs", "p95 µs", "vs baseline"], rows))
-    size = len(render_page(data, site=site, og=og, templates=templates))
+    size = len(render_page(data, site=site, og=og, links=links, templates=templates))
     print(f"page size {size} bytes")
 
 

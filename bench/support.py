@@ -22,10 +22,10 @@ import httpx
 import psycopg
 
 from cdn.edge import free_port
-from tablefor.creators import add_creator
-from tablefor.db.migrate import migrate
-from tablefor.services import service_urls
-from tablefor.settings import Settings, limit_variables
+from core.creators import add_creator
+from core.db.migrate import migrate
+from core.settings import limit_variables
+from tablefor.services import resolved_environment
 
 REPO = Path(__file__).resolve().parents[1]
 HIGH_LIMITS = limit_variables(10_000_000)
@@ -34,17 +34,18 @@ HIGH_LIMITS = limit_variables(10_000_000)
 @contextlib.contextmanager
 def bench_database() -> Iterator[tuple[str, str]]:
     """A migrated database of its own on the configured (or embedded) servers; dropped after."""
-    settings = Settings.from_env({**os.environ, "TABLEFOR_DATA_DIR": str(REPO / "var" / "bench")})
-    with service_urls(settings) as urls:
+    environ = {**os.environ, "TABLEFOR_DATA_DIR": str(REPO / "var" / "bench")}
+    with resolved_environment(environ) as resolved:
+        server, redis_url = resolved["DATABASE_URL"], resolved["REDIS_URL"]
         name = f"tablefor_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(urls.database, autocommit=True) as conn:
+        with psycopg.connect(server, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"'.encode())
-        url = urlunsplit(urlsplit(urls.database)._replace(path=f"/{name}"))
+        url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
         try:
             asyncio.run(migrate(url))
-            yield url, urls.redis
+            yield url, redis_url
         finally:
-            with psycopg.connect(urls.database, autocommit=True) as conn:
+            with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
@@ -215,7 +216,7 @@ def running_system(
     directory: Path, *, api_workers: int = 2, **extra: str
 ) -> Iterator[RunningSystem]:
     """API + worker + edge as `tablefor dev` runs them, with the fake Places service."""
-    from tablefor.fakes.places import FakePlacesServer
+    from devkit.fake_places.server import FakePlacesServer
 
     with (
         bench_database() as (database_url, redis_url),

@@ -1,5 +1,5 @@
 """The self-hosted edge: Varnish (with xkey) in front of the origin (nginx over the storage
-directory, or the S3 endpoint). Configs are generated from cdn/*.j2 and cdn/policy.py."""
+directory, or the S3 endpoint). Configs are generated from cdn/*.j2 and cdn/layout.py."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 import httpx
 import jinja2
 
-from cdn.policy import CACHE_CONTROL, CONTENT_TYPES, STALE_IF_ERROR, STALE_WHILE_REVALIDATE, Kind
-from tablefor.errors import SettingsError, Unavailable
-from tablefor.settings import Settings
+from cdn import layout
+from core.errors import SettingsError, Unavailable
+from core.settings import PurgeSettings, StorageSettings
 
 _HERE = Path(__file__).parent
 # What the edge adds to HTML pages. Styles may be inline: each page's own meta policy narrows
@@ -50,18 +50,20 @@ class EdgePlan:
 
 
 def plan_for(
-    settings: Settings,
     *,
+    data_dir: Path,
+    storage: StorageSettings,
+    purge: PurgeSettings,
     port: int,
     api_port: int,
     run_dir: Path | None = None,
     listen_host: str = "127.0.0.1",
     api_host: str = "127.0.0.1",
 ) -> EdgePlan:
-    run_dir = run_dir or settings.data_dir / "edge"
-    allow = tuple(str(network) for network in settings.purge.allow)
-    if settings.storage.backend == "s3":
-        endpoint = settings.storage.s3_endpoint_url
+    run_dir = run_dir or data_dir / "edge"
+    allow = tuple(str(network) for network in purge.allow)
+    if storage.backend == "s3":
+        endpoint = storage.s3_endpoint_url
         if endpoint is None or urlsplit(endpoint).scheme != "http":
             raise SettingsError(
                 "TABLEFOR_S3_ENDPOINT_URL: the self-hosted edge needs a plain-HTTP S3 endpoint "
@@ -75,7 +77,7 @@ def plan_for(
             storage_dir=None,
             origin_host=parts.hostname or "127.0.0.1",
             origin_port=parts.port or 80,
-            s3_bucket=settings.storage.s3_bucket,
+            s3_bucket=storage.s3_bucket,
             purge_allow=allow,
             listen_host=listen_host,
             api_host=api_host,
@@ -84,7 +86,7 @@ def plan_for(
         port=port,
         api_port=api_port,
         run_dir=run_dir,
-        storage_dir=settings.storage.local_dir,
+        storage_dir=storage.local_dir,
         origin_host="127.0.0.1",
         origin_port=free_port(),
         purge_allow=allow,
@@ -101,12 +103,14 @@ def render_vcl(plan: EdgePlan) -> str:
         api_host=plan.api_host,
         purge_allow=[network.split("/") for network in plan.purge_allow],
         s3_bucket=plan.s3_bucket,
-        stale_while_revalidate=STALE_WHILE_REVALIDATE,
-        stale_if_error=STALE_IF_ERROR,
+        stale_while_revalidate=layout.STALE_WHILE_REVALIDATE,
+        stale_if_error=layout.STALE_IF_ERROR,
         csp=EDGE_CSP,
         health_path=HEALTH_PATH,
-        probe_path=f"/{plan.s3_bucket}/404.html" if plan.s3_bucket else "/healthz",
-        not_found_cache=CACHE_CONTROL[Kind.NOT_FOUND],
+        probe_path=f"/{plan.s3_bucket}/{layout.NOT_FOUND_KEY}" if plan.s3_bucket else "/healthz",
+        not_found_path=layout.path_of(layout.NOT_FOUND_KEY),
+        not_found_cache=layout.CACHE_CONTROL[layout.Kind.NOT_FOUND],
+        slug=layout.SLUG,
     )
 
 
@@ -118,8 +122,11 @@ def render_nginx(plan: EdgePlan) -> str:
         host=plan.origin_host,
         port=plan.origin_port,
         storage_dir=plan.storage_dir,
-        content_types=sorted({(ext.lstrip("."), ct) for ext, ct in CONTENT_TYPES.items()}),
-        cache={kind.value: value for kind, value in CACHE_CONTROL.items()},
+        content_types=sorted({(ext.lstrip("."), ct) for ext, ct in layout.CONTENT_TYPES.items()}),
+        cache={kind.value: value for kind, value in layout.CACHE_CONTROL.items()},
+        patterns={kind.value: pattern for kind, pattern in layout.PATH_PATTERNS.items()},
+        not_found_path=layout.path_of(layout.NOT_FOUND_KEY),
+        slug=layout.SLUG,
     )
 
 
@@ -172,9 +179,6 @@ class Edge:
             "nginx", ["nginx", "-c", str(config), "-e", str(self.plan.run_dir / "nginx-error.log")]
         )
         _wait_for_port(self.plan.origin_host, self.plan.origin_port, self._processes["nginx"])
-
-    def stop_origin(self) -> None:
-        self._terminate("nginx")
 
     def stop(self) -> None:
         for name in ("varnish", "nginx"):
@@ -232,8 +236,10 @@ class Edge:
 
 
 def run_edge(
-    settings: Settings,
     *,
+    data_dir: Path,
+    storage: StorageSettings,
+    purge: PurgeSettings,
     port: int,
     api_port: int,
     host: str = "127.0.0.1",
@@ -248,7 +254,15 @@ def run_edge(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    plan = plan_for(settings, port=port, api_port=api_port, listen_host=host, api_host=api_host)
+    plan = plan_for(
+        data_dir=data_dir,
+        storage=storage,
+        purge=purge,
+        port=port,
+        api_port=api_port,
+        listen_host=host,
+        api_host=api_host,
+    )
     with Edge(plan) as edge:
         print(f"edge listening on {edge.url}", flush=True)
         while not stopping:

@@ -64,6 +64,14 @@ class Site(msgspec.Struct, frozen=True, kw_only=True):
     js_url: str  # the content-hashed script
 
 
+class Links(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the page's own objects are; the publisher decides (cdn/layout.py)."""
+
+    page: str  # absolute: the address as shared, canonical
+    calendar: str  # the .ics, root-relative
+    rsvp_action: str  # where the answer form posts, root-relative
+
+
 class OgImageRef(msgspec.Struct, frozen=True, kw_only=True):
     url: str  # absolute
     width: int

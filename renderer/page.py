@@ -16,7 +16,7 @@ import jinja2
 
 from renderer import words
 from renderer.fallback_image import Design, design_for
-from renderer.model import Invite, OgImageRef, Site
+from renderer.model import Invite, Links, OgImageRef, Site
 
 # The photo spans the card: the viewport less the page's side padding, up to the column's width.
 PHOTO_SIZES = "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
@@ -42,16 +42,17 @@ class Templates:
         return self.environment.get_template(name).render(context).encode()
 
 
-def render_page(invite: Invite, *, site: Site, og: OgImageRef, templates: Templates) -> bytes:
-    return templates.render(
-        "invite.html.j2", page_context(invite, site=site, og=og, templates=templates)
-    )
+def render_page(
+    invite: Invite, *, site: Site, og: OgImageRef, links: Links, templates: Templates
+) -> bytes:
+    context = page_context(invite, site=site, og=og, links=links, templates=templates)
+    return templates.render("invite.html.j2", context)
 
 
 def page_context(
-    invite: Invite, *, site: Site, og: OgImageRef, templates: Templates
+    invite: Invite, *, site: Site, og: OgImageRef, links: Links, templates: Templates
 ) -> dict[str, Any]:
-    page_url = f"{site.public_url}/i/{invite.slug}"
+    page_url = links.page
     design = design_for(_seed(invite))
     inline_css = design_css(design) + templates.page_css
     return {
@@ -71,7 +72,8 @@ def page_context(
         "timezone_note": f"Local time ({invite.timezone.replace('_', ' ')})",
         "party": words.party_words(invite.party_size),
         "locality": words.locality(invite),
-        "ics_url": f"/i/{invite.slug}/invite.ics",
+        "ics_url": links.calendar,
+        "rsvp_action": links.rsvp_action,
         "google_calendar_url": words.google_calendar_url(invite, page_url),
         "whatsapp_url": words.whatsapp_url(f"{_title(invite)} — {page_url}"),
         "inline_css": inline_css,

@@ -30,11 +30,6 @@ def clock(moment: datetime) -> str:
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 
 
-def long_date(moment: datetime) -> str:
-    """Saturday 12 December 2026."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
-
-
 def when_long(invite: Invite) -> str:
     """Saturday 12 December, 8:00 PM."""
     start = local_start(invite)

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from tablefor.errors import Unavailable
+from core.errors import Unavailable
 
 
 class EmbeddedPostgres:

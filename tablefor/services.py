@@ -1,33 +1,39 @@
-"""Resolve where PostgreSQL and Redis are: the configured URLs, or embedded servers."""
+"""Where PostgreSQL and Redis are: the configured URLs, or embedded servers under the data dir.
+
+Every command resolves them here, once, into the one Settings it runs with. Parts started by
+`tablefor dev` get the resolved URLs in the environment they are started with.
+"""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from dataclasses import dataclass
+import os
+from collections.abc import Iterator, Mapping
 
+from core.env import Env
+from core.settings import Settings, data_dir_from
 from tablefor.embedded import EmbeddedPostgres, EmbeddedRedis
-from tablefor.settings import Settings
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceUrls:
-    database: str
-    redis: str
 
 
 @contextlib.contextmanager
-def service_urls(settings: Settings, *, redis: bool = True) -> Iterator[ServiceUrls]:
-    """The URLs to use, starting (or joining) embedded servers for those not configured."""
+def resolved_environment(environ: Mapping[str, str] | None = None) -> Iterator[dict[str, str]]:
+    """The environment with DATABASE_URL and REDIS_URL set, starting (or joining) embedded
+    servers for those not configured; they stay up until the block ends."""
+    resolved = dict(os.environ if environ is None else environ)
+    env = Env(resolved)
     with contextlib.ExitStack() as stack:
-        database_url = settings.database.url
-        if database_url is None:
-            postgres = EmbeddedPostgres(settings.data_dir)
+        if env.raw("DATABASE_URL") is None:
+            postgres = EmbeddedPostgres(data_dir_from(env))
             stack.callback(postgres.close)
-            database_url = postgres.url
-        redis_url = settings.redis.url or ""
-        if redis and not redis_url:
-            embedded = EmbeddedRedis(settings.data_dir)
-            stack.callback(embedded.close)
-            redis_url = embedded.url
-        yield ServiceUrls(database=database_url, redis=redis_url)
+            resolved["DATABASE_URL"] = postgres.url
+        if env.raw("REDIS_URL") is None:
+            redis = EmbeddedRedis(data_dir_from(env))
+            stack.callback(redis.close)
+            resolved["REDIS_URL"] = redis.url
+        yield resolved
+
+
+@contextlib.contextmanager
+def resolved_settings(environ: Mapping[str, str] | None = None) -> Iterator[Settings]:
+    with resolved_environment(environ) as resolved:
+        yield Settings.from_env(resolved)

@@ -8,6 +8,7 @@ import contextlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -16,10 +17,10 @@ import httpx
 import psycopg
 import pytest
 
-from tablefor.creators import add_creator
-from tablefor.db.migrate import migrate
-from tablefor.services import ServiceUrls, service_urls
-from tablefor.settings import Settings, limit_variables
+from core.creators import add_creator
+from core.db.migrate import migrate
+from core.settings import Settings, limit_variables
+from tablefor.services import resolved_environment
 
 REPO = Path(__file__).resolve().parents[1]
 # Embedded servers for tests live here; pgserver (as root) makes its parents world-readable.
@@ -27,14 +28,21 @@ TEST_DATA_DIR = REPO / "var" / "test"
 CLIENT_IP = "198.51.100.7"
 
 
+@dataclass(frozen=True)
+class ServiceUrls:
+    database: str
+    redis: str
+
+
 @pytest.fixture(scope="session")
 def urls() -> Iterator[ServiceUrls]:
+    """The servers' URLs: the configured ones, or embedded servers under var/test."""
     environ = {
         "TABLEFOR_DATA_DIR": str(TEST_DATA_DIR),
         **{k: os.environ[k] for k in ("DATABASE_URL", "REDIS_URL") if os.environ.get(k)},
     }
-    with service_urls(Settings.from_env(environ)) as resolved:
-        yield resolved
+    with resolved_environment(environ) as resolved:
+        yield ServiceUrls(resolved["DATABASE_URL"], resolved["REDIS_URL"])
 
 
 def database_url_for(base_url: str, name: str) -> str:
@@ -110,8 +118,7 @@ async def api_client(
     """An HTTP client over the full ASGI stack the server runs, lifespan included."""
     from api.app import create_app, wrap_for_server
 
-    assert settings.database.url and settings.redis.url
-    app = create_app(settings, ServiceUrls(settings.database.url, settings.redis.url))
+    app = create_app(settings)
     transport = httpx.ASGITransport(app=wrap_for_server(app, settings), client=(client_ip, 40000))
     async with (
         _lifespan(app),
@@ -163,7 +170,7 @@ def auth(token: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_fake_places() -> Iterator[Any]:
-    from tablefor.fakes.places import FakePlacesServer
+    from devkit.fake_places.server import FakePlacesServer
 
     server = FakePlacesServer(api_key=FAKE_PLACES_KEY)
     server.start()
@@ -203,14 +210,15 @@ def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
 @pytest.fixture
 async def deps(worker_env: dict[str, str]) -> AsyncIterator[Any]:
     """The worker's dependencies, opened as its startup hook opens them."""
-    from tablefor import jobs
-    from workers.main import close_deps, open_deps
+    from workers.deps import opened_deps
 
-    settings = Settings.from_env(worker_env)
-    assert settings.database.url and settings.redis.url
-    urls = ServiceUrls(settings.database.url, settings.redis.url)
-    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
-    opened = await open_deps(settings, urls, queues)
-    yield opened
-    await close_deps(opened)
-    await queues.disconnect()
+    async with opened_deps(Settings.from_env(worker_env)) as opened:
+        yield opened
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Rewrite the golden files under tests/unit/golden instead of comparing.",
+    )

@@ -8,26 +8,27 @@ retries the job with backoff; final ones end it in a dead letter (see workers/ta
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import msgspec
+from psycopg_pool import AsyncConnectionPool
 
-from cdn.policy import CACHE_CONTROL, Kind
-from cdn.storage import Storage, StoredObject
-from tablefor.db import invites, restaurants
-from tablefor.db.pool import Connection
-from tablefor.db.restaurants import Details, RestaurantRow
-from tablefor.domain import EnrichState
-from tablefor.ratelimit import RateLimiter
-from tablefor.settings import RateLimit
+from cdn import layout
+from cdn.storage.base import Storage
+from core.db import invite_work, restaurants
+from core.db.invites import InviteRow
+from core.db.pool import Connection, connection
+from core.db.restaurants import Details, RestaurantRow
+from core.domain import EnrichState
+from core.ratelimit import RateLimiter
+from core.settings import RateLimit
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
 from workers.providers.images import encode_variants, safe_photo
 from workers.providers.matching import choose
-from workers.snapshot import PHOTO_WIDTHS, photo_key
+from workers.snapshot import PHOTO_WIDTHS
 
 log = logging.getLogger("tablefor.worker")
 
@@ -65,33 +66,41 @@ class Enricher:
     def is_fresh(self, row: RestaurantRow) -> bool:
         return row.looked_up_at is not None and datetime.now(UTC) - row.looked_up_at < self._reuse
 
-    async def enrich(self, conn: Connection, invite: invites.InviteRow) -> Outcome:
-        """Link the invite to its restaurant, looking it up unless we know it well enough."""
-        restaurant = await restaurants.find_or_create(
-            conn,
-            swiggy_id=invite.swiggy_restaurant_id,
-            name=invite.restaurant_name,
-            area=invite.area,
-            city=invite.city,
-        )
+    async def enrich(self, pool: AsyncConnectionPool[Connection], invite: InviteRow) -> Outcome:
+        """Link the invite to its restaurant, looking it up unless we know it well enough.
+
+        Each database step takes a connection for itself alone: none is held through a provider
+        call or a rate-limit wait, so slow providers cannot exhaust the pool.
+        """
+        async with connection(pool) as conn:
+            restaurant = await restaurants.find_or_create(
+                conn,
+                swiggy_id=invite.swiggy_restaurant_id,
+                name=invite.restaurant_name,
+                area=invite.area,
+                city=invite.city,
+            )
         if self.is_fresh(restaurant):
-            return await self._link(conn, invite, restaurant, looked_up=False)
+            return await self._link(pool, invite, restaurant, looked_up=False)
         query = PlaceQuery(name=invite.restaurant_name, area=invite.area, city=invite.city)
         for slot in self.slots:
             match = await self._search(slot, query)
             if match is None:
                 continue
-            known = await restaurants.by_place_ref(conn, place_ref=_place_ref(match))
+            async with connection(pool) as conn:
+                known = await restaurants.by_place_ref(conn, place_ref=_place_ref(match))
             if known is not None and self.is_fresh(known):
-                return await self._link(conn, invite, known, looked_up=False)
+                return await self._link(pool, invite, known, looked_up=False)
             target = known or restaurant
-            details = await self._details(slot, match)
-            recorded = await restaurants.record_lookup(
-                conn, restaurant_id=target.id, details=await self._with_photo(slot, target, details)
-            )
-            return await self._link(conn, invite, recorded, looked_up=True)
-        await restaurants.mark_looked_up(conn, restaurant_id=restaurant.id)
-        return await self._link(conn, invite, restaurant, looked_up=True)
+            details = await self._with_photo(slot, target, await self._details(slot, match))
+            async with connection(pool) as conn:
+                recorded = await restaurants.record_lookup(
+                    conn, restaurant_id=target.id, details=details
+                )
+            return await self._link(pool, invite, recorded, looked_up=True)
+        async with connection(pool) as conn:
+            await restaurants.mark_looked_up(conn, restaurant_id=restaurant.id)
+        return await self._link(pool, invite, restaurant, looked_up=True)
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
@@ -149,31 +158,26 @@ class Enricher:
             log.warning("photo unusable", extra={"provider": slot.provider.name})
             return None
         variants = encode_variants(photo, PHOTO_WIDTHS)
-        base = f"r/{restaurant_id}/{hashlib.sha256(raw).hexdigest()[:16]}"
+        base = layout.photo_base(restaurant_id, raw)
         for width, (body, _, _) in variants.items():
-            await self._storage.put(
-                StoredObject(
-                    key=photo_key(base, width),
-                    body=body,
-                    content_type="image/jpeg",
-                    cache_control=CACHE_CONTROL[Kind.IMMUTABLE],
-                )
-            )
+            key = layout.photo_key(base, width)
+            await self._storage.put(layout.stored(key, body, layout.Kind.IMMUTABLE))
         largest = max(variants)
         _, width, height = variants[largest]
         return base, width, height
 
     async def _link(
         self,
-        conn: Connection,
-        invite: invites.InviteRow,
+        pool: AsyncConnectionPool[Connection],
+        invite: InviteRow,
         restaurant: RestaurantRow,
         *,
         looked_up: bool,
     ) -> Outcome:
-        await invites.set_restaurant(
-            conn, invite_id=invite.id, restaurant_id=restaurant.id, state=EnrichState.DONE
-        )
+        async with connection(pool) as conn:
+            await invite_work.set_restaurant(
+                conn, invite_id=invite.id, restaurant_id=restaurant.id, state=EnrichState.DONE
+            )
         return Outcome(restaurant.id, looked_up=looked_up)
 
 

@@ -7,27 +7,17 @@ import contextlib
 import logging
 import signal
 import time
-from datetime import timedelta
 from typing import Any
 
 from saq import Worker
 from saq.job import Status
 
-from cdn.purge import create_purger
-from cdn.storage import create_storage
-from renderer.fonts import load_fonts, require_complex_shaping
-from tablefor import jobs, logs
-from tablefor.db.pool import create_pool
-from tablefor.jobs import PUBLISH_OPTIONS, JobOptions, enrich_options
-from tablefor.observability import init_sentry
-from tablefor.ratelimit import RateLimiter
-from tablefor.services import ServiceUrls
-from tablefor.settings import Settings
+from core import jobs, logs
+from core.jobs import JobOptions
+from core.observability import init_sentry
+from core.settings import Settings
 from workers import tasks
-from workers.deps import Deps
-from workers.enrichment import Enricher
-from workers.providers.setup import provider_slots
-from workers.site import load_templates, publish_site
+from workers.deps import Deps, opened_deps
 from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
@@ -35,7 +25,7 @@ log = logging.getLogger("tablefor.worker")
 
 def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
     """A SAQ worker per queue, sharing one process, one event loop and one set of clients."""
-    options = {jobs.ENRICH: enrich_options(settings.worker), jobs.PUBLISH: PUBLISH_OPTIONS}
+    options = deps.queues.options
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["deps"] = deps
@@ -63,39 +53,6 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
         worker(deps.queues.publish, (jobs.PUBLISH, tasks.publish), settings.worker.concurrency),
         worker(deps.queues.enrich, (jobs.ENRICH, tasks.enrich), settings.worker.enrich_concurrency),
     ]
-
-
-async def open_deps(settings: Settings, urls: ServiceUrls, queues: jobs.Queues) -> Deps:
-    require_complex_shaping()  # Hindi names must shape: fail at start, not in every image
-    pool = create_pool(settings.database, urls.database)
-    await pool.open(wait=False)
-    await queues.connect()
-    storage = create_storage(settings.storage)
-    templates = load_templates()
-    site = await publish_site(storage, templates, public_url=settings.api.public_url)
-    limiter = RateLimiter(queues.publish.redis, prefix=f"{settings.redis.key_prefix}:rl")
-    return Deps(
-        settings=settings,
-        pool=pool,
-        queues=queues,
-        storage=storage,
-        purger=create_purger(settings.purge, public_url=settings.api.public_url),
-        fonts=load_fonts(),
-        templates=templates,
-        site=site,
-        enricher=Enricher(
-            provider_slots(settings.places),
-            storage=storage,
-            limiter=limiter,
-            reuse=timedelta(days=settings.places.reuse_days),
-        ),
-    )
-
-
-async def close_deps(deps: Deps) -> None:
-    await deps.enricher.aclose()
-    await deps.purger.aclose()
-    await deps.pool.close()
 
 
 async def before_process(ctx: dict[str, Any], *, options: dict[str, JobOptions]) -> None:
@@ -146,27 +103,25 @@ async def _beat(job: Any) -> None:
             await job.update()
 
 
-async def run_worker(settings: Settings, urls: ServiceUrls) -> None:
+async def run_worker(settings: Settings) -> None:
     """Both workers and the sweep, until SIGINT or SIGTERM; then jobs get their grace period."""
     logs.configure(settings.observability.log_level)
     init_sentry(settings, component="worker")
-    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
-    deps = await open_deps(settings, urls, queues)
-    workers = create_workers(settings, deps)
-    stopping = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stopping.set)
-    log.info("worker starting", extra={"queues": [queues.publish.name, queues.enrich.name]})
-    running = [asyncio.create_task(worker.start()) for worker in workers]
-    sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))
-    try:
-        await asyncio.wait(
-            [asyncio.create_task(stopping.wait()), *running], return_when="FIRST_COMPLETED"
-        )
-    finally:
-        await asyncio.gather(*(worker.stop() for worker in workers))
-        sweeper.cancel()
-        await asyncio.gather(*running, sweeper, return_exceptions=True)
-        await close_deps(deps)
-        await queues.disconnect()
+    async with opened_deps(settings) as deps:
+        workers = create_workers(settings, deps)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stopping.set)
+        names = [deps.queues.publish.name, deps.queues.enrich.name]
+        log.info("worker starting", extra={"queues": names})
+        running = [asyncio.create_task(worker.start()) for worker in workers]
+        sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))
+        try:
+            await asyncio.wait(
+                [asyncio.create_task(stopping.wait()), *running], return_when="FIRST_COMPLETED"
+            )
+        finally:
+            await asyncio.gather(*(worker.stop() for worker in workers))
+            sweeper.cancel()
+            await asyncio.gather(*running, sweeper, return_exceptions=True)

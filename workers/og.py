@@ -12,12 +12,11 @@ import hashlib
 
 import msgspec
 
-from cdn.policy import CACHE_CONTROL, Kind
-from cdn.storage import StoredObject
+from cdn import layout
 from renderer import words
 from renderer.og_image import OgCard, render_og_image
 from renderer.og_photo import OG_PHOTO_DESIGN, prepare_og_photo
-from workers.deps import Deps
+from workers.deps import Publisher
 from workers.snapshot import Snapshot, largest_photo_key
 
 # Bump when the card's design changes, so every invite's image is drawn again.
@@ -38,12 +37,7 @@ def og_card(snapshot: Snapshot) -> OgCard:
     )
 
 
-def background_key(photo_key: str) -> str:
-    design = hashlib.sha256(OG_PHOTO_DESIGN.encode()).hexdigest()[:8]
-    return f"{photo_key.removesuffix('.jpg')}-og-{design}.jpg"
-
-
-async def og_image(deps: Deps, snapshot: Snapshot) -> tuple[str, str]:
+async def og_image(deps: Publisher, snapshot: Snapshot) -> tuple[str, str]:
     """The OG image's storage key and the hash of what it shows."""
     card = og_card(snapshot)
     photo_key = largest_photo_key(snapshot.restaurant)
@@ -54,13 +48,13 @@ async def og_image(deps: Deps, snapshot: Snapshot) -> tuple[str, str]:
         return row.og_image_key, og_hash
     background = await _background(deps, photo_key) if photo_key else None
     image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, background=background)
-    key = f"i/{row.slug}/og-{hashlib.sha256(image).hexdigest()[:16]}.jpg"
-    await deps.storage.put(_immutable(key, image))
+    key = layout.og_image_key(row.slug, image)
+    await deps.storage.put(layout.stored(key, image, layout.Kind.IMMUTABLE))
     return key, og_hash
 
 
-async def _background(deps: Deps, photo_key: str) -> bytes | None:
-    key = background_key(photo_key)
+async def _background(deps: Publisher, photo_key: str) -> bytes | None:
+    key = layout.og_background_key(photo_key, OG_PHOTO_DESIGN)
     stored = await deps.storage.get(key)
     if stored is not None:
         return stored
@@ -68,14 +62,5 @@ async def _background(deps: Deps, photo_key: str) -> bytes | None:
     if photo is None:
         return None  # the designed fallback, rather than failing the publish
     prepared = await asyncio.to_thread(prepare_og_photo, photo)
-    await deps.storage.put(_immutable(key, prepared))
+    await deps.storage.put(layout.stored(key, prepared, layout.Kind.IMMUTABLE))
     return prepared
-
-
-def _immutable(key: str, body: bytes) -> StoredObject:
-    return StoredObject(
-        key=key,
-        body=body,
-        content_type="image/jpeg",
-        cache_control=CACHE_CONTROL[Kind.IMMUTABLE],
-    )

@@ -1,35 +1,48 @@
 """Render an invite's objects and publish them: storage, then the edge, then the record.
 
-Publishes of one invite are serialized by a PostgreSQL advisory lock and read the invite after
-taking it, so what reaches storage never goes backwards. The invite's version is read first;
-anything read after it can only be newer, which at worst costs one extra publish.
+No database connection is held while rendering, writing storage or purging: a slow S3 or CDN
+must not be able to exhaust the pool. Publishes of one invite are serialized by a lease on its
+row instead (core/db/invite_work.py), renewed while the publish runs. The invite's version is
+read after taking the lease; anything read after it can only be newer, which at worst costs one
+extra publish. The publish is recorded only if the lease is still ours: a publisher that lost
+it (it stalled past the lease) publishes again, so storage never ends older than the record.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from cdn.policy import CACHE_CONTROL, Kind, invite_keys, invite_paths, slug_key
-from cdn.purge import PurgeRequest
-from cdn.storage import StoredObject
+from cdn import layout
+from cdn.purge.base import PurgeRequest
+from cdn.storage.base import StoredObject
+from core.db import invite_work
+from core.db.pool import connection
+from core.errors import TableforError
 from renderer import words
 from renderer.ics import render_ics
-from renderer.model import OgImageRef
+from renderer.model import Links, OgImageRef
 from renderer.og_image import HEIGHT, WIDTH
 from renderer.page import render_page
 from renderer.rsvps_json import render_rsvps_json
-from tablefor.db import invites
-from tablefor.db.pool import transaction
-from tablefor.domain import EnrichState
-from workers.deps import Deps
+from workers.deps import Publisher
 from workers.og import og_image
 from workers.snapshot import Snapshot, load
 
 log = logging.getLogger("tablefor.worker")
 
-_LOCK_NAMESPACE = 0x5055_0000_0000_0000  # "PU": publish locks, apart from other advisory locks
+LEASE_SECONDS = 6.0  # a killed publisher holds the invite this long at most
+RENEW_EVERY = LEASE_SECONDS / 3
+WAIT_STEP = 0.05  # how often a publisher waiting for the lease looks again
+MAX_ROUNDS = 3  # publishes again after losing its lease, at most this often
+
+
+class LeaseLost(TableforError):
+    """Another publisher took the invite while this one stalled; publish again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,29 +51,50 @@ class PublishResult:
     version: int | None  # None: the invite no longer exists
     written: int  # objects whose bytes changed
     up_to_date: bool  # nothing was owed
-    enrich_pending: bool = False
 
 
-async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> PublishResult:
+async def publish(deps: Publisher, invite_id: int, *, force: bool = False) -> PublishResult:
     """Publish the invite's current version (or re-render it anyway with `force`)."""
-    async with transaction(deps.pool) as conn:
-        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_NAMESPACE + invite_id,))
-        snapshot = await load(conn, invite_id=invite_id)
+    for _ in range(MAX_ROUNDS - 1):
+        with contextlib.suppress(LeaseLost):
+            return await _publish_once(deps, invite_id, force=force)
+        log.warning("publish lease lost; publishing again", extra={"invite_id": invite_id})
+    return await _publish_once(deps, invite_id, force=force)
+
+
+async def is_behind(deps: Publisher, invite_id: int) -> bool:
+    async with connection(deps.pool) as conn:
+        return await invite_work.is_behind(conn, invite_id=invite_id)
+
+
+async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> PublishResult:
+    async with _leased(deps, invite_id) as lease:
+        if lease is None:
+            return PublishResult(invite_id, None, 0, up_to_date=True)
+        async with connection(deps.pool) as conn:
+            snapshot = await load(conn, invite_id=invite_id)
         if snapshot is None:
             return PublishResult(invite_id, None, 0, up_to_date=True)
         row = snapshot.row
-        pending = row.enrich_state == EnrichState.PENDING
         if row.published_version >= row.version and not force:
-            return PublishResult(invite_id, row.version, 0, up_to_date=True, enrich_pending=pending)
+            return PublishResult(invite_id, row.version, 0, up_to_date=True)
         og_key, og_hash = await og_image(deps, snapshot)
         objects = _mutable_objects(deps, snapshot, og_key)
         written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
         # Purge before recording: if the edge cannot be told, the publish is retried as a whole.
         if written or not force:
             await deps.purger.purge(_purge_request(snapshot))
-        await invites.mark_published(
-            conn, invite_id=invite_id, version=row.version, og_key=og_key, og_hash=og_hash
-        )
+        async with connection(deps.pool) as conn:
+            recorded = await invite_work.mark_published(
+                conn,
+                invite_id=invite_id,
+                lease=lease,
+                version=row.version,
+                og_key=og_key,
+                og_hash=og_hash,
+            )
+        if not recorded:
+            raise LeaseLost(f"invite {invite_id}: the publish lease lapsed")
     log.info(
         "published",
         extra={
@@ -70,60 +104,85 @@ async def publish(deps: Deps, invite_id: int, *, force: bool = False) -> Publish
             "objects_written": written,
         },
     )
-    return PublishResult(invite_id, row.version, written, up_to_date=False, enrich_pending=pending)
+    return PublishResult(invite_id, row.version, written, up_to_date=False)
 
 
-async def is_behind(deps: Deps, invite_id: int) -> bool:
-    async with transaction(deps.pool) as conn:
-        row = await invites.get_by_id(conn, invite_id=invite_id)
-    return row is not None and row.published_version < row.version
+@contextlib.asynccontextmanager
+async def _leased(deps: Publisher, invite_id: int) -> AsyncIterator[str | None]:
+    """The invite's publish lease for the block, renewed meanwhile; None if no such invite.
+
+    Another publisher's lease is waited out: it ends when that publish does, or lapses within
+    LEASE_SECONDS if its holder died.
+    """
+    lease = str(uuid.uuid4())
+    while True:
+        async with connection(deps.pool) as conn:
+            if await invite_work.claim_lease(
+                conn, invite_id=invite_id, lease=lease, seconds=LEASE_SECONDS
+            ):
+                break
+            if not await invite_work.exists(conn, invite_id=invite_id):
+                yield None
+                return
+        await asyncio.sleep(WAIT_STEP)
+    renewer = asyncio.create_task(_renew(deps, invite_id, lease))
+    try:
+        yield lease
+    finally:
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+        # A recorded publish freed the lease already; after a failure, free it for the retry.
+        with contextlib.suppress(TableforError):
+            async with connection(deps.pool) as conn:
+                await invite_work.release_lease(conn, invite_id=invite_id, lease=lease)
 
 
-def _mutable_objects(deps: Deps, snapshot: Snapshot, og_key: str) -> list[StoredObject]:
+async def _renew(deps: Publisher, invite_id: int, lease: str) -> None:
+    while True:
+        await asyncio.sleep(RENEW_EVERY)
+        with contextlib.suppress(TableforError):
+            async with connection(deps.pool) as conn:
+                await invite_work.renew_lease(
+                    conn, invite_id=invite_id, lease=lease, seconds=LEASE_SECONDS
+                )
+
+
+def links_for(public_url: str, slug: str) -> Links:
+    return Links(
+        page=layout.page_url(public_url, slug),
+        calendar=layout.path_of(layout.calendar_key(slug)),
+        rsvp_action=layout.rsvp_action_path(slug),
+    )
+
+
+def _mutable_objects(deps: Publisher, snapshot: Snapshot, og_key: str) -> list[StoredObject]:
     invite, row = snapshot.invite, snapshot.row
-    public_url = deps.settings.api.public_url
-    page_url = f"{public_url}/i/{row.slug}"
+    links = links_for(deps.public_url, row.slug)
     og = OgImageRef(
-        url=f"{public_url}/{og_key}",
+        url=layout.url_of(deps.public_url, layout.path_of(og_key)),
         width=WIDTH,
         height=HEIGHT,
         alt=f"{words.heading(invite)} at {invite.restaurant.name}, {words.when_short(invite)}",
     )
-    keys = invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)
-    page = render_page(invite, site=deps.site, og=og, templates=deps.templates)
+    keys = layout.invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)
+    page = render_page(invite, site=deps.site, og=og, links=links, templates=deps.templates)
     return [
-        _object(f"i/{row.slug}/index.html", page, "text/html; charset=utf-8", Kind.PAGE, keys),
-        _object(
-            f"i/{row.slug}/rsvps.json",
-            render_rsvps_json(invite),
-            "application/json",
-            Kind.RSVPS,
-            keys,
+        layout.stored(layout.page_key(row.slug), page, layout.Kind.PAGE, keys),
+        layout.stored(
+            layout.rsvps_key(row.slug), render_rsvps_json(invite), layout.Kind.RSVPS, keys
         ),
-        _object(
-            f"i/{row.slug}/invite.ics",
-            render_ics(invite, page_url=page_url),
-            "text/calendar; charset=utf-8",
-            Kind.CALENDAR,
+        layout.stored(
+            layout.calendar_key(row.slug),
+            render_ics(invite, page_url=links.page),
+            layout.Kind.CALENDAR,
             keys,
         ),
     ]
-
-
-def _object(
-    key: str, body: bytes, content_type: str, kind: Kind, keys: tuple[str, ...]
-) -> StoredObject:
-    return StoredObject(
-        key=key,
-        body=body,
-        content_type=content_type,
-        cache_control=CACHE_CONTROL[kind],
-        surrogate_keys=keys,
-    )
 
 
 def _purge_request(snapshot: Snapshot) -> PurgeRequest:
     """By the slug's key, which every origin attaches (nginx derives it from the path), and by
     path for CDNs that cannot purge by key."""
     slug = snapshot.row.slug
-    return PurgeRequest(keys=(slug_key(slug),), paths=invite_paths(slug))
+    return PurgeRequest(keys=(layout.slug_key(slug),), paths=layout.invite_paths(slug))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdn import layout
+from core.db import invites, restaurants, rsvps
+from core.db.invites import InviteRow
+from core.db.pool import Connection
+from core.db.restaurants import RestaurantRow
+from core.domain import InviteStatus
 from renderer.model import Answer, Invite, Photo, PhotoSource, Restaurant
-from tablefor.db import invites, restaurants, rsvps
-from tablefor.db.invites import InviteRow
-from tablefor.db.pool import Connection
-from tablefor.db.restaurants import RestaurantRow
-from tablefor.domain import InviteStatus
 
-# The widths a restaurant photo is stored at (see workers/photos.py), smallest first; photos
+# The widths a restaurant photo is stored at (see workers/enrichment.py), smallest first; photos
 # narrower than the first are not used.
 PHOTO_WIDTHS = (480, 720, 960, 1440)  # 720: a 390-px phone at 1.75-2x, the common case
 
@@ -58,14 +59,10 @@ def to_model(
     )
 
 
-def photo_key(base: str, width: int) -> str:
-    return f"{base}-{width}.jpg"
-
-
 def largest_photo_key(restaurant: RestaurantRow | None) -> str | None:
     if restaurant is None or restaurant.photo_key is None or restaurant.photo_width is None:
         return None
-    return photo_key(restaurant.photo_key, restaurant.photo_width)
+    return layout.photo_key(restaurant.photo_key, restaurant.photo_width)
 
 
 def _restaurant(row: InviteRow, found: RestaurantRow | None) -> Restaurant:
@@ -93,7 +90,8 @@ def _photo(found: RestaurantRow | None) -> Photo | None:
     widths = [w for w in PHOTO_WIDTHS if w <= found.photo_width]
     return Photo(
         sources=tuple(
-            PhotoSource(url=f"/{photo_key(found.photo_key, w)}", width=w) for w in widths
+            PhotoSource(url=layout.path_of(layout.photo_key(found.photo_key, w)), width=w)
+            for w in widths
         ),
         width=found.photo_width,
         height=found.photo_height,

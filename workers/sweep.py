@@ -14,15 +14,13 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from tablefor import jobs
-from tablefor.db import invites
-from tablefor.db.pool import connection
-from tablefor.errors import Unavailable
+from core.db import invite_work, locks
+from core.db.pool import connection
+from core.errors import Unavailable
 from workers.deps import Deps
 
 log = logging.getLogger("tablefor.worker")
 
-_SWEEP_LOCK = 0x5357_4545_5000_0000  # "SWEEP"
 BATCH = 500
 # Younger debts are most likely still in the queue from the request that made them.
 PUBLISH_GRACE_S = 1.0
@@ -37,24 +35,13 @@ class SweepReport:
 
 
 async def sweep_once(deps: Deps) -> SweepReport:
-    async with connection(deps.pool) as conn:
-        cursor = await conn.execute("SELECT pg_try_advisory_lock(%s)", (_SWEEP_LOCK,))
-        row = await cursor.fetchone()
-        if not (row and row[0]):
+    async with connection(deps.pool) as conn, locks.try_session_lock(conn, locks.SWEEP) as led:
+        if not led:
             return SweepReport(led=False, publishes=0, enrichments=0)
-        try:
-            unpublished = await invites.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
-            pending = await invites.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(%s)", (_SWEEP_LOCK,))
-    published = [
-        await jobs.request_publish(deps.queues, invite_id=d.invite_id) for d in unpublished
-    ]
-    options = jobs.enrich_options(deps.settings.worker)
-    enriched = [
-        await jobs.request_enrich(deps.queues, invite_id=d.invite_id, options=options)
-        for d in pending
-    ]
+        unpublished = await invite_work.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
+        pending = await invite_work.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
+    published = [await deps.queues.request_publish(debt.invite_id) for debt in unpublished]
+    enriched = [await deps.queues.request_enrich(debt.invite_id) for debt in pending]
     report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))
     if report.publishes or report.enrichments:
         log.info(

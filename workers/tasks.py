@@ -1,5 +1,10 @@
 """The queue's tasks. Each takes ids, is safe to run twice, and gets its options from
-tablefor/jobs.py (timeouts, heartbeats, attempts, backoff), set at enqueue time."""
+core/jobs.py (timeouts, heartbeats, attempts, backoff), set at enqueue time.
+
+Each write path enqueues what it owes: the API asks for the first publish and the enrichment
+together; an enrichment that changed what the page shows asks for a publish. Publishing knows
+nothing about enrichment.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,12 @@ from typing import Any
 
 from saq.job import Job
 
-from tablefor import jobs
-from tablefor.db import dead_letters, invites
-from tablefor.db.pool import connection
-from tablefor.domain import EnrichState, InviteStatus
-from tablefor.errors import Unavailable
-from tablefor.observability import report_dead_letter
+from core import jobs
+from core.db import dead_letters, invite_work, invites
+from core.db.pool import connection
+from core.domain import EnrichState, InviteStatus
+from core.errors import Unavailable
+from core.observability import report_dead_letter
 from workers import publishing
 from workers.deps import Deps
 from workers.providers.base import ProviderError
@@ -38,7 +43,7 @@ async def enrich(ctx: dict[str, Any], *, invite_id: int) -> dict[str, Any]:
     deps: Deps = ctx["deps"]
     job: Job = ctx["job"]
     async with connection(deps.pool) as conn:
-        counted = await invites.count_enrich_attempt(conn, invite_id=invite_id)
+        counted = await invite_work.count_enrich_attempt(conn, invite_id=invite_id)
         if counted is None:
             return {"skipped": "no such invite"}
         starts, state = counted
@@ -47,21 +52,21 @@ async def enrich(ctx: dict[str, Any], *, invite_id: int) -> dict[str, Any]:
         row = await invites.get_by_id(conn, invite_id=invite_id)
         assert row is not None
         if row.status == InviteStatus.CANCELLED:
-            await invites.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.SKIPPED)
+            await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.SKIPPED)
             return {"skipped": "cancelled"}
-        if starts > MAX_ENRICH_STARTS:
-            reason = f"gave up after {starts - 1} starts"
-            await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, reason, starts - 1)
-            return {"gave_up": True}
-        try:
-            outcome = await deps.enricher.enrich(conn, row)
-        except ProviderError as error:
-            if not error.retryable:
-                await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, str(error), job.attempts)
-                return {"failed": str(error)}
-            _honour_retry_after(job, error.retry_after)
-            raise RetryLater(str(error)) from error
-    await _request_publish(deps, invite_id)
+    if starts > MAX_ENRICH_STARTS:
+        reason = f"gave up after {starts - 1} starts"
+        await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, reason, starts - 1)
+        return {"gave_up": True}
+    try:
+        outcome = await deps.enricher.enrich(deps.pool, row)
+    except ProviderError as error:
+        if not error.retryable:
+            await give_up(deps, jobs.ENRICH, {"invite_id": invite_id}, str(error), job.attempts)
+            return {"failed": str(error)}
+        _honour_retry_after(job, error.retry_after)
+        raise RetryLater(str(error)) from error
+    await _request_publish(deps, invite_id)  # the restaurant changed what the page shows
     return {"restaurant_id": outcome.restaurant_id, "looked_up": outcome.looked_up}
 
 
@@ -79,13 +84,11 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
     if debounce_ms:
         await asyncio.sleep(debounce_ms / 1000)
     rounds = 0
-    result = await publishing.publish(deps, invite_id)
-    if result.enrich_pending:  # a new invite: the API leaves this enqueue to us
-        await _request_enrich(deps, invite_id)
-    while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps, invite_id):
+    result = await publishing.publish(deps.publisher, invite_id)
+    while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps.publisher, invite_id):
         rounds += 1
         await asyncio.sleep(delay)
-        result = await publishing.publish(deps, invite_id)
+        result = await publishing.publish(deps.publisher, invite_id)
     return {"version": result.version, "written": result.written, "rounds": rounds + 1}
 
 
@@ -94,14 +97,14 @@ async def catch_up(deps: Deps, invite_id: int) -> None:
     had its enqueue dropped (the key was still held) and was not seen by the job's last check;
     this check sees it, and this enqueue is not dropped. No change is left to the sweep."""
     with contextlib.suppress(Unavailable):
-        if await publishing.is_behind(deps, invite_id):
+        if await publishing.is_behind(deps.publisher, invite_id):
             await _request_publish(deps, invite_id)
 
 
 async def give_up(
     deps: Deps, task: str, arguments: dict[str, Any], error: str, attempts: int
 ) -> None:
-    """A dead letter, and the invite published anyway with what we have."""
+    """A dead letter; a failed enrichment leaves the page as first published."""
     invite_id = arguments.get("invite_id")
     async with connection(deps.pool) as conn:
         await dead_letters.record(
@@ -113,10 +116,10 @@ async def give_up(
             invite_id=invite_id,
         )
         if task == jobs.ENRICH and isinstance(invite_id, int):
-            await invites.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
+            await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
     log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
     report_dead_letter(task, invite_id, error)
-    if isinstance(invite_id, int):
+    if task == jobs.PUBLISH and isinstance(invite_id, int):
         await _request_publish(deps, invite_id)
 
 
@@ -128,16 +131,8 @@ def _honour_retry_after(job: Job, retry_after: float | None) -> None:
         job.retry_backoff = False
 
 
-async def _request_enrich(deps: Deps, invite_id: int) -> None:
-    options = jobs.enrich_options(deps.settings.worker)
-    try:
-        await jobs.request_enrich(deps.queues, invite_id=invite_id, options=options)
-    except Exception as error:  # the sweep enriches from the recorded debt
-        log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})
-
-
 async def _request_publish(deps: Deps, invite_id: int) -> None:
     try:
-        await jobs.request_publish(deps.queues, invite_id=invite_id)
+        await deps.queues.request_publish(invite_id)
     except Exception as error:  # the sweep publishes from the recorded debt
         log.warning("enqueue failed", extra={"invite_id": invite_id, "error": str(error)})

@@ -11,8 +11,8 @@ from redis.exceptions import RedisError
 
 from api.schemas import Health
 from api.state import ServicesDep
-from tablefor.db.pool import connection
-from tablefor.errors import Unavailable
+from core.db.pool import connection
+from core.errors import Unavailable
 
 _CHECK_TIMEOUT = 1.0
 

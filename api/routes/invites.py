@@ -1,73 +1,64 @@
-"""/api/invites: a creator's own invites. Someone else's invite is a 404, like a missing one."""
+"""/api/invites: a creator's own invites. Someone else's invite is a 404, like a missing one.
+
+Authentication and rate limits are declared per route (`opt`) and checked by the API's guard
+(api/access.py); the creator arrives as the `creator_id` dependency.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.di import Provide
 from litestar.params import HeaderParameter, JSONBody, Parameter
 
 from api import idempotency, invite_actions
-from api.auth import authenticate, known_creator
-from api.limits import limit_creator, limit_ip, limit_ip_and_creator
-from api.schemas import CreateInvite, InviteList, InviteOut, UpdateInvite
+from api.access import CREATOR, LIMIT, CreatorId, current_creator
+from api.schemas import CreateInvite, InviteList, InviteOut, Slug, UpdateInvite
 from api.state import Services, ServicesDep
+from core.settings import Limit
 
-Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=r"^[A-Za-z0-9_-]+$")]
+IdempotencyKey = Annotated[
+    str | None, HeaderParameter(name="Idempotency-Key", max_length=257, required=False)
+]
 
 
 class InviteController(Controller):
     path = "/invites"
     tags = ["invites"]  # noqa: RUF012 - Litestar's own class attribute
+    opt = {CREATOR: True}  # noqa: RUF012
+    dependencies = {"creator_id": Provide(current_creator, sync_to_thread=False)}  # noqa: RUF012
 
-    @post("/", status_code=201, summary="Create an invite")
+    @post("/", status_code=201, summary="Create an invite", opt={LIMIT: Limit.CREATE})
     async def create(
         self,
         request: Request[Any, Any, Any],
         data: JSONBody[CreateInvite],
         services: ServicesDep,
-        idempotency_key: Annotated[
-            str | None, HeaderParameter(name="Idempotency-Key", max_length=257, required=False)
-        ] = None,
+        creator_id: CreatorId,
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[Any]:
         """From booking `text`, manual fields, or both (manual fields win).
 
         Answers 201 with the slug and the page's absolute URL; `Idempotency-Key` is honoured.
         """
-        creator_id = await _limited_creator(request, services, "create")
-        if idempotency_key is None:
-            return await _create(request, services, data, creator_id)
-        claim = await services.idempotency.claim(
+        return await idempotency.once(
+            services.idempotency,
             creator_id=creator_id,
-            key=idempotency.parse_key(idempotency_key),
-            request_fingerprint=idempotency.fingerprint(msgspec.json.encode(data)),
+            header=idempotency_key,
+            body=data,
+            run=lambda: _create(request, services, data, creator_id),
         )
-        if claim.replay is not None:
-            return _replayed(claim.replay)
-        try:
-            response = await _create(request, services, data, creator_id)
-        except BaseException:
-            await services.idempotency.release(claim)
-            raise
-        stored = idempotency.StoredResponse(
-            status=response.status_code or 201,
-            body=msgspec.json.encode(response.content),
-            location=response.headers.get("Location"),
-        )
-        await services.idempotency.complete(claim, stored)
-        return response
 
     @get("/", summary="List my invites, newest first")
     async def list_invites(
         self,
-        request: Request[Any, Any, Any],
         services: ServicesDep,
+        creator_id: CreatorId,
         cursor: Annotated[str | None, Parameter(max_length=20, required=False)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> InviteList:
         """Keyset-paginated: pass `next_cursor` back as `cursor` for the next page."""
-        creator_id = await authenticate(request, services)
         rows, next_cursor = await invite_actions.list_page(
             services, creator_id=creator_id, cursor=cursor, limit=limit
         )
@@ -78,9 +69,12 @@ class InviteController(Controller):
 
     @get("/{slug:str}", summary="One of my invites")
     async def get_invite(
-        self, request: Request[Any, Any, Any], services: ServicesDep, slug: Slug
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        slug: Slug,
+        creator_id: CreatorId,
     ) -> InviteOut:
-        creator_id = await authenticate(request, services)
         row = await invite_actions.get(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
         return invite_actions.to_out(row, services.settings.api.public_url)
@@ -92,59 +86,43 @@ class InviteController(Controller):
         services: ServicesDep,
         slug: Slug,
         data: JSONBody[UpdateInvite],
+        creator_id: CreatorId,
     ) -> InviteOut:
         """The page is re-published with the change."""
-        creator_id = await authenticate(request, services)
         row = await invite_actions.update(services, slug, data, creator_id=creator_id)
         request.state["invite_id"] = row.id
         return invite_actions.to_out(row, services.settings.api.public_url)
 
     @delete("/{slug:str}", status_code=200, summary="Cancel an invite")
     async def cancel(
-        self, request: Request[Any, Any, Any], services: ServicesDep, slug: Slug
+        self,
+        request: Request[Any, Any, Any],
+        services: ServicesDep,
+        slug: Slug,
+        creator_id: CreatorId,
     ) -> InviteOut:
         """The invite stays reachable and its page says the dinner is cancelled."""
-        creator_id = await authenticate(request, services)
         row = await invite_actions.cancel(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
         return invite_actions.to_out(row, services.settings.api.public_url)
 
-    @post("/{slug:str}/enrich", status_code=202, summary="Look the restaurant up again")
+    @post(
+        "/{slug:str}/enrich",
+        status_code=202,
+        summary="Look the restaurant up again",
+        opt={LIMIT: Limit.ENRICH},
+    )
     async def enrich(
-        self, request: Request[Any, Any, Any], services: ServicesDep, slug: Slug
+        self, services: ServicesDep, slug: Slug, creator_id: CreatorId
     ) -> Response[None]:
-        creator_id = await _limited_creator(request, services, "enrich")
         await invite_actions.refresh_restaurant(services, slug, creator_id=creator_id)
         return Response(None, status_code=202)
 
 
-async def _limited_creator(request: Request[Any, Any, Any], services: Services, name: str) -> int:
-    """Authenticated and within both budgets. A creator known to this process is checked in
-    one round trip; otherwise the IP's budget first, so unknown tokens cannot flood the
-    database with lookups."""
-    known = known_creator(request, services)
-    if known is not None:
-        await limit_ip_and_creator(request, services, name, known)
-        return known
-    await limit_ip(request, services, name)
-    creator_id = await authenticate(request, services)
-    await limit_creator(request, services, name, creator_id)
-    return creator_id
-
-
 async def _create(
-    request: Request[Any, Any, Any], services: Services, data: CreateInvite, creator_id: int
+    request: Request[Any, Any, Any], services: Services, data: CreateInvite, creator_id: CreatorId
 ) -> Response[Any]:
     row, warnings = await invite_actions.create(services, data, creator_id=creator_id)
     request.state["invite_id"] = row.id
     out = invite_actions.to_out(row, services.settings.api.public_url, warnings)
     return Response(out, status_code=201, headers={"Location": f"/api/invites/{row.slug}"})
-
-
-def _replayed(stored: idempotency.StoredResponse) -> Response[Any]:
-    headers = {"Idempotent-Replayed": "true"}
-    if stored.location:
-        headers["Location"] = stored.location
-    return Response(
-        stored.body, status_code=stored.status, media_type="application/json", headers=headers
-    )

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from litestar import Request, post
+from litestar import post
 from litestar.params import JSONBody
 
-from api.auth import authenticate, bearer_token
+from api.access import LIMIT
 from api.invite_actions import zone
-from api.limits import limit_creator, limit_ip
 from api.schemas import ParseRequest, ParseResponse
-from api.state import ServicesDep
-from tablefor.parsing import parse_booking
+from core.parsing import parse_booking
+from core.settings import Limit
 
 
-@post("/parse", status_code=200, summary="Preview a parse", tags=["parse"])
-async def parse(
-    request: Request[Any, Any, Any], data: JSONBody[ParseRequest], services: ServicesDep
-) -> ParseResponse:
+@post(
+    "/parse", status_code=200, summary="Preview a parse", tags=["parse"], opt={LIMIT: Limit.PARSE}
+)
+async def parse(data: JSONBody[ParseRequest]) -> ParseResponse:
     """Public and rate-limited per IP (and per creator when a token is sent)."""
-    await limit_ip(request, services, "parse")
-    if bearer_token(request) is not None:
-        creator_id = await authenticate(request, services)
-        await limit_creator(request, services, "parse", creator_id)
     result = parse_booking(data.text, now=data.now or datetime.now(UTC), tz=zone(data.tz))
     return ParseResponse(
         source=result.source,

@@ -7,26 +7,27 @@ fragment the page's CSS shows a message for (`#rsvp-thanks`, `#rsvp-error-closed
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
 from litestar import Request, Response, post
 from litestar.datastructures import Cookie
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
-from litestar.params import Parameter
 
 from api import rsvp_actions
-from api.limits import limit_ip
+from api.access import LIMIT
 from api.openapi import schema_of
-from api.schemas import RsvpIn, RsvpOut
+from api.problems import on_domain_error
+from api.schemas import RsvpIn, RsvpOut, Slug
 from api.state import ServicesDep
-from tablefor.errors import InvalidInput, NotFound, RateLimited, TableforError, Unavailable
+from cdn import layout
+from core.errors import InvalidInput, NotFound, RateLimited, TableforError, Unavailable
+from core.settings import Limit
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 KEY_COOKIE = "tf_pk"
-Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 @dataclass
@@ -41,6 +42,14 @@ class _RsvpOperation(Operation):
         )
 
 
+def _form_aware(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A form post is a person with JavaScript off: back to the page, with the reason."""
+    assert isinstance(exc, TableforError)
+    if _is_form(request) and not isinstance(exc, NotFound):
+        return _back_to_page(request.path_params["slug"], f"rsvp-error-{_reason(exc)}")
+    return on_domain_error(request, exc)
+
+
 @post(
     "/invites/{slug:str}/rsvp",
     status_code=200,
@@ -48,25 +57,25 @@ class _RsvpOperation(Operation):
     tags=["rsvp"],
     operation_class=_RsvpOperation,
     responses={},
+    opt={LIMIT: Limit.RSVP},
+    exception_handlers={TableforError: _form_aware},
 )
 async def rsvp(request: Request[Any, Any, Any], services: ServicesDep, slug: Slug) -> Response[Any]:
     """`response` IN / MAYBE / OUT, `name`, optional `guests` and `participant_key`.
 
     Send the `participant_key` you got back to change your answer instead of adding another.
     """
-    form = request.content_type[0] == FORM
-    try:
-        await limit_ip(request, services, "rsvp")
-        body = await _read_body(request, form=form, slug=slug)
-        out, invite_id = await rsvp_actions.answer(services, slug, body)
-    except TableforError as error:
-        if not form or isinstance(error, NotFound):
-            raise
-        return _back_to_page(slug, f"rsvp-error-{_reason(error)}")
+    form = _is_form(request)
+    body = await _read_body(request, form=form, slug=slug)
+    out, invite_id = await rsvp_actions.answer(services, slug, body)
     request.state["invite_id"] = invite_id
     if form:
         return _back_to_page(slug, "rsvp-thanks", cookie=_key_cookie(services, slug, out))
     return Response(out, status_code=200)
+
+
+def _is_form(request: Request[Any, Any, Any]) -> bool:
+    return request.content_type[0] == FORM
 
 
 async def _read_body(request: Request[Any, Any, Any], *, form: bool, slug: str) -> RsvpIn:
@@ -101,7 +110,7 @@ def _back_to_page(slug: str, fragment: str, cookie: Cookie | None = None) -> Res
     return Response(
         None,
         status_code=303,
-        headers={"Location": f"/i/{slug}#{fragment}", "Cache-Control": "no-store"},
+        headers={"Location": f"{layout.page_path(slug)}#{fragment}", "Cache-Control": "no-store"},
         cookies=[cookie] if cookie else None,
     )
 

@@ -22,7 +22,7 @@ from functools import partial
 import httpx
 import msgspec
 
-from cdn.purge import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeRequest
 from cdn.purge.coalesce import Pending, close_flusher, linger, settle, wait_for
 from cdn.purge.retry import BASE_DELAY, with_retries
 

@@ -22,7 +22,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from cdn.purge import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeRequest
 from cdn.purge.coalesce import Pending, close_flusher, linger, settle, wait_for
 
 log = logging.getLogger("tablefor.purge")

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterable
 
-from cdn.purge import PurgeFailed
+from cdn.purge.base import PurgeFailed
 
 
 class Pending:

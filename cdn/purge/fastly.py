@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 import msgspec
 
-from cdn.purge import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeRequest
 from cdn.purge.retry import BASE_DELAY, with_retries
 
 MAX_KEYS = 256  # per multi-key purge call

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from cdn.purge import PurgeFailed
+from cdn.purge.base import PurgeFailed
 
 log = logging.getLogger("tablefor.purge")
 

@@ -6,7 +6,7 @@ from functools import partial
 
 import httpx
 
-from cdn.purge import PurgeRequest
+from cdn.purge.base import PurgeRequest
 from cdn.purge.retry import with_retries
 
 

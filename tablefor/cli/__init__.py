@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -25,4 +26,7 @@ for command in (dev, api, worker, edge, migrate, parse, purge, render, dlq, stat
 
 
 def main() -> None:
+    # One-line errors, not the connection pool's retries: the long-running parts configure
+    # their own JSON logs, where these warnings do appear.
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     sys.exit(run_cli(cli))

@@ -1,17 +1,14 @@
-"""What every subcommand shares: settings, resolved services, errors printed as one line."""
+"""What every subcommand shares: its settings, errors printed as one line, exit codes."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import Coroutine, Iterator
+from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 import click
 
-from tablefor.errors import SettingsError, TableforError
-from tablefor.services import ServiceUrls, service_urls
-from tablefor.settings import Settings
+from core.errors import SettingsError, TableforError
 
 T = TypeVar("T")
 
@@ -40,16 +37,6 @@ def run_cli(group: click.Group) -> int:
     except KeyboardInterrupt:
         return 130
     return returned if isinstance(returned, int) else 0
-
-
-def load_settings() -> Settings:
-    return Settings.from_env()
-
-
-@contextlib.contextmanager
-def services(settings: Settings, *, redis: bool = True) -> Iterator[ServiceUrls]:
-    with service_urls(settings, redis=redis) as urls:
-        yield urls
 
 
 def run(coro: Coroutine[Any, Any, T]) -> T:

@@ -1,21 +1,21 @@
-"""Commands that work on the database: migrate, creators, status, dead letters."""
+"""Commands that work on the database: migrate, creators."""
 
 from __future__ import annotations
 
 import click
 import msgspec
 
-from tablefor.cli.common import load_settings, run, services
+from tablefor.cli.common import run
+from tablefor.services import resolved_settings
 
 
 @click.command()
 def migrate() -> None:
     """Apply the SQL migrations that have not run yet (safe to run twice, or at once)."""
-    from tablefor.db.migrate import migrate as apply
+    from core.db.migrate import migrate as apply
 
-    settings = load_settings()
-    with services(settings, redis=False) as urls:
-        applied = run(apply(urls.database))
+    with resolved_settings() as settings:
+        applied = run(apply(settings.database.url))
     if applied:
         for name in applied:
             click.echo(f"applied {name}")
@@ -33,11 +33,10 @@ def creators() -> None:
 @click.option("--name", "display_name", help="The name guests see as the host.")
 def creators_add(email: str, display_name: str | None) -> None:
     """Create a creator (or find the existing one) and print a new API token once."""
-    from tablefor.creators import add_creator
+    from core.creators import add_creator
 
-    settings = load_settings()
-    with services(settings, redis=False) as urls:
-        creator, created, token = run(add_creator(urls.database, email, display_name))
+    with resolved_settings() as settings:
+        creator, created, token = run(add_creator(settings.database.url, email, display_name))
     verb = "created" if created else "exists; issued another token for"
     click.echo(f"creator {creator.email} {verb} (id {creator.id})", err=True)
     click.echo("API token (shown once; keep it secret):", err=True)

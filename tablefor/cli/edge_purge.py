@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import msgspec
-import psycopg
 
-from cdn.policy import invite_paths, slug_key
-from cdn.purge import Purger, PurgeRequest, create_purger
-from tablefor.db import invites
-from tablefor.services import ServiceUrls
-from tablefor.settings import Settings
-
-DEV_EDGE_FILE = "dev-edge.json"
+from cdn import layout
+from cdn.purge.base import Purger, PurgeRequest
+from cdn.purge.factory import create_purger
+from core.db import invites
+from core.db.pool import single_connection
+from core.settings import Settings
+from tablefor.devparts import dev_edge_url
 
 
 class PurgeReport(msgspec.Struct, kw_only=True):
@@ -35,7 +32,6 @@ class PurgeReport(msgspec.Struct, kw_only=True):
 
 async def purge_edge(
     settings: Settings,
-    urls: ServiceUrls,
     *,
     slugs: tuple[str, ...],
     everything: bool,
@@ -47,7 +43,7 @@ async def purge_edge(
         if everything:
             await purger.purge_all()
             return PurgeReport(adapter=purger.name, purged=[], missing=[], everything=True)
-        found, missing = await _resolve(urls, slugs, swiggy_id)
+        found, missing = await _resolve(settings, slugs, swiggy_id)
         if found:
             await purger.purge(_request(found), soft=soft)
         return PurgeReport(adapter=purger.name, purged=found, missing=missing, soft=soft)
@@ -57,25 +53,25 @@ async def purge_edge(
 
 def purger_for(settings: Settings) -> Purger:
     """The configured adapter; beside `tablefor dev` (no adapter set), the dev edge."""
-    dev_file = settings.data_dir / DEV_EDGE_FILE
-    if settings.purge.adapter == "none" and dev_file.exists():
+    dev_edge = dev_edge_url(settings) if settings.purge.adapter == "none" else None
+    if dev_edge is not None:
         from cdn.purge.varnish import VarnishPurger
 
-        return VarnishPurger([json.loads(dev_file.read_text())["varnish_url"]])
+        return VarnishPurger([dev_edge])
     return create_purger(settings.purge, public_url=settings.api.public_url)
 
 
 async def _resolve(
-    urls: ServiceUrls, slugs: tuple[str, ...], swiggy_id: str | None
+    settings: Settings, slugs: tuple[str, ...], swiggy_id: str | None
 ) -> tuple[list[str], list[str]]:
-    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
+    async with single_connection(settings.database.url) as conn:
         if swiggy_id is not None:
             found = await invites.slugs_of_restaurant(conn, swiggy_id=swiggy_id)
             return found, [] if found else [f"restaurant {swiggy_id}"]
-        existing = await invites.existing_slugs(conn, slugs=list(slugs))
+        existing = await invites.ids_of_slugs(conn, slugs=list(slugs))
     return [s for s in slugs if s in existing], [s for s in slugs if s not in existing]
 
 
 def _request(slugs: list[str]) -> PurgeRequest:
-    paths = tuple(path for slug in slugs for path in invite_paths(slug))
-    return PurgeRequest(keys=tuple(slug_key(slug) for slug in slugs), paths=paths)
+    paths = tuple(path for slug in slugs for path in layout.invite_paths(slug))
+    return PurgeRequest(keys=tuple(layout.slug_key(slug) for slug in slugs), paths=paths)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import click
 
-from tablefor.cli.common import load_settings, run, services
+from tablefor.cli.common import run
 from tablefor.cli.data import print_json
+from tablefor.services import resolved_settings
 
 EXIT_STUCK = 3
 
@@ -25,9 +26,8 @@ def status(as_json: bool, max_age: int | None) -> None:
     """Queue depth, dead letters, and invites waiting to publish or enrich."""
     from tablefor.cli.reports import read_status
 
-    settings = load_settings()
-    with services(settings) as urls:
-        report = run(read_status(settings, urls))
+    with resolved_settings() as settings:
+        report = run(read_status(settings))
     if as_json:
         print_json(report)
     else:
@@ -48,9 +48,8 @@ def dlq_list(as_json: bool, limit: int) -> None:
     """Open dead letters, oldest first."""
     from tablefor.cli.reports import list_dead_letters
 
-    settings = load_settings()
-    with services(settings, redis=False) as urls:
-        letters = run(list_dead_letters(urls, limit=limit))
+    with resolved_settings() as settings:
+        letters = run(list_dead_letters(settings, limit=limit))
     if as_json:
         print_json(letters)
         return
@@ -70,9 +69,8 @@ def dlq_replay(letter_id: int) -> None:
     """Run a dead letter's job again (and mark the letter replayed)."""
     from tablefor.cli.reports import replay_dead_letter
 
-    settings = load_settings()
-    with services(settings) as urls:
-        message = run(replay_dead_letter(settings, urls, letter_id))
+    with resolved_settings() as settings:
+        message = run(replay_dead_letter(settings, letter_id))
     click.echo(message)
 
 
@@ -82,9 +80,8 @@ def dlq_drop(letter_id: int) -> None:
     """Delete a dead letter without running it."""
     from tablefor.cli.reports import drop_dead_letter
 
-    settings = load_settings()
-    with services(settings, redis=False) as urls:
-        message = run(drop_dead_letter(urls, letter_id))
+    with resolved_settings() as settings:
+        message = run(drop_dead_letter(settings, letter_id))
     click.echo(message)
 
 
@@ -105,12 +102,9 @@ def purge(
     chosen = sum([bool(slugs), everything, swiggy_id is not None])
     if chosen != 1:
         raise click.UsageError("give SLUG..., or --all, or --restaurant SWIGGY_ID (one of them)")
-    settings = load_settings()
-    with services(settings, redis=False) as urls:
+    with resolved_settings() as settings:
         report = run(
-            purge_edge(
-                settings, urls, slugs=slugs, everything=everything, swiggy_id=swiggy_id, soft=soft
-            )
+            purge_edge(settings, slugs=slugs, everything=everything, swiggy_id=swiggy_id, soft=soft)
         )
     if as_json:
         print_json(report)
@@ -144,12 +138,10 @@ def render(
         raise click.UsageError("give SLUG... or --all (one of them)")
     if since is not None and not everything:
         raise click.UsageError("--since goes with --all")
-    settings = load_settings()
-    with services(settings) as urls:
+    with resolved_settings() as settings:
         report = run(
             render_invites(
                 settings,
-                urls,
                 slugs=slugs,
                 since=since if isinstance(since, datetime) else None,
                 jobs=jobs,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 import msgspec
 
-from tablefor.domain import DEFAULT_TIMEZONE
+from core.domain import DEFAULT_TIMEZONE
 
 
 @click.command()
@@ -19,7 +19,7 @@ from tablefor.domain import DEFAULT_TIMEZONE
 @click.option("--tz", "tz_name", default=DEFAULT_TIMEZONE, show_default=True, help="IANA zone.")
 def parse(source: TextIO, now_text: str | None, tz_name: str) -> None:
     """Parse a booking from FILE (or - for standard input) and print the result as JSON."""
-    from tablefor.parsing import parse_booking
+    from core.parsing import parse_booking
 
     try:
         tz = ZoneInfo(tz_name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,14 +12,9 @@ from pathlib import Path
 
 import click
 
-from tablefor.cli.common import load_settings, run, services
-from tablefor.services import ServiceUrls
-
-
-def _export(urls: ServiceUrls) -> None:
-    """Child processes (server workers, dev's parts) find the same servers through these."""
-    os.environ["DATABASE_URL"] = urls.database
-    os.environ["REDIS_URL"] = urls.redis
+from core.settings import Settings
+from tablefor.cli.common import run
+from tablefor.services import resolved_environment, resolved_settings
 
 
 @click.command()
@@ -27,37 +23,70 @@ def _export(urls: ServiceUrls) -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def api(host: str, port: int, workers: int) -> None:
     """Serve the HTTP API with uvicorn (uvloop + httptools)."""
+    from tablefor.prefork import run_forked
+
+    with resolved_settings() as settings:
+        listener = _listen(host, port)
+        if workers == 1:
+            _serve_api(settings, listener)
+            return
+        code = run_forked(workers, lambda: _serve_api(settings, listener))
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+def _serve_api(settings: Settings, listener: socket.socket) -> None:
     import uvicorn
 
-    settings = load_settings()
-    with services(settings) as urls:
-        _export(urls)
-        uvicorn.run(
-            "tablefor.cli.asgi:app_from_env",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            loop="uvloop",
-            http="httptools",
-            lifespan="on",
-            access_log=False,
-            proxy_headers=False,  # the app resolves X-Forwarded-For against trusted proxies
-            server_header=False,
-            log_config=None,
-            timeout_graceful_shutdown=10,
-        )
+    from tablefor.asgi import create_server_app
+
+    config = uvicorn.Config(
+        create_server_app(settings),
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+        access_log=False,
+        proxy_headers=False,  # the app resolves X-Forwarded-For against trusted proxies
+        server_header=False,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
 
 
 @click.command()
-def worker() -> None:
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (one per core uses every core).",
+)
+def worker(processes: int) -> None:
     """Run a SAQ worker: enrichment, rendering, publishing, and the periodic sweep."""
+    from tablefor.prefork import run_forked
     from workers.main import run_worker
 
-    settings = load_settings()
-    with services(settings) as urls:
-        _export(urls)
-        run(run_worker(settings, urls))
+    with resolved_settings() as settings:
+        if processes == 1:
+            run(run_worker(settings))
+            return
+        code = run_forked(processes, lambda: run(run_worker(settings)))
+    if code:
+        raise click.exceptions.Exit(code)
 
 
 @click.command()
@@ -68,9 +97,20 @@ def worker() -> None:
 def edge(host: str, port: int, api_host: str, api_port: int) -> None:
     """Run the edge cache (Varnish) and the origin (nginx over the storage directory)."""
     from cdn.edge import run_edge
+    from core.env import Env
+    from core.settings import data_dir_from, purge_from, storage_from
 
-    settings = load_settings()
-    run_edge(settings, port=port, api_port=api_port, host=host, api_host=api_host)
+    env = Env(os.environ)
+    data_dir = data_dir_from(env)
+    run_edge(
+        data_dir=data_dir,
+        storage=storage_from(env, data_dir),
+        purge=purge_from(env),
+        port=port,
+        api_port=api_port,
+        host=host,
+        api_host=api_host,
+    )
 
 
 @click.command()
@@ -82,39 +122,41 @@ def edge(host: str, port: int, api_host: str, api_port: int) -> None:
 )
 def dev(port: int, data_dir: Path | None) -> None:
     """The whole system on one machine, behind one URL. Ctrl-C stops everything."""
+    from cdn.edge import ensure_installed
+    from core.db.migrate import migrate as apply
+    from tablefor.devparts import dev_places, forget_dev_edge, note_dev_edge
+
     # SIGTERM and SIGHUP (a closed terminal) stop everything as cleanly as Ctrl-C does.
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
+    edge_url = f"http://127.0.0.1:{port}"
+    environ = dict(os.environ)
     if data_dir is not None:
-        os.environ["TABLEFOR_DATA_DIR"] = str(data_dir.absolute())
-    os.environ.setdefault("TABLEFOR_PUBLIC_URL", f"http://127.0.0.1:{port}")
+        environ["TABLEFOR_DATA_DIR"] = str(data_dir.absolute())
+    environ.setdefault("TABLEFOR_PUBLIC_URL", edge_url)
     # The worker purges the dev edge after each publish.
-    os.environ.setdefault("TABLEFOR_PURGE", "varnish")
-    os.environ.setdefault("TABLEFOR_VARNISH_URL", f"http://127.0.0.1:{port}")
-    settings = load_settings()
-    from cdn.edge import ensure_installed
-    from tablefor.db.migrate import migrate as apply
-    from tablefor.devparts import DevPlaces, forget_dev_edge, note_dev_edge
-
+    environ.setdefault("TABLEFOR_PURGE", "varnish")
+    environ.setdefault("TABLEFOR_VARNISH_URL", edge_url)
     ensure_installed()
-    with services(settings) as urls, DevPlaces(settings) as places:
-        _export(urls)
-        places.export()
-        for name in run(apply(urls.database)):
+    with resolved_environment(environ) as resolved, dev_places(resolved) as places:
+        parts_env = resolved | places  # what the parts are started with
+        settings = Settings.from_env(parts_env)
+        for name in run(apply(settings.database.url)):
             click.echo(f"applied {name}", err=True)
-        api_port = _free_port()
-        parts = _start_parts(port, api_port)
-        note_dev_edge(settings, f"http://127.0.0.1:{port}")
+        parts = _start_parts(port, _free_port(), parts_env)
+        note_dev_edge(settings, edge_url)
         try:
-            _wait_until_up(f"http://127.0.0.1:{port}/api/readyz", parts)
-            click.echo(f"Tablefor is running at http://127.0.0.1:{port}  (Ctrl-C stops it)")
+            _wait_until_up(f"{edge_url}/api/readyz", parts)
+            click.echo(f"Tablefor is running at {edge_url}  (Ctrl-C stops it)")
             _supervise(parts)
         finally:
             forget_dev_edge(settings)
             _stop(parts)
 
 
-def _start_parts(port: int, api_port: int) -> dict[str, subprocess.Popen[bytes]]:
+def _start_parts(
+    port: int, api_port: int, env: dict[str, str]
+) -> dict[str, subprocess.Popen[bytes]]:
     tablefor = [sys.executable, "-m", "tablefor"]
     commands = {
         "api": [*tablefor, "api", "--port", str(api_port)],
@@ -123,7 +165,7 @@ def _start_parts(port: int, api_port: int) -> dict[str, subprocess.Popen[bytes]]
     }
     # Own process groups: Ctrl-C reaches only us, and we stop the parts in order.
     return {
-        name: subprocess.Popen(command, start_new_session=True)  # noqa: S603
+        name: subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603
         for name, command in commands.items()
     }
 
@@ -173,8 +215,6 @@ def _stop(parts: dict[str, subprocess.Popen[bytes]]) -> None:
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import msgspec
-import psycopg
+from redis.exceptions import RedisError
 from saq.queue.redis import RedisQueue
 
-from tablefor import jobs
-from tablefor.db import dead_letters, invites
-from tablefor.db.dead_letters import DeadLetter
-from tablefor.errors import NotFound
-from tablefor.services import ServiceUrls
-from tablefor.settings import Settings
+from core import jobs
+from core.db import dead_letters, invite_work
+from core.db.dead_letters import DeadLetter
+from core.db.pool import single_connection
+from core.errors import NotFound, Unavailable
+from core.jobs import Queues, create_queues
+from core.settings import Settings
 
 
 class QueueDepth(msgspec.Struct, kw_only=True):
@@ -47,14 +50,11 @@ class StatusReport(msgspec.Struct, kw_only=True):
         )
 
 
-async def read_status(settings: Settings, urls: ServiceUrls) -> StatusReport:
-    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
-    try:
+async def read_status(settings: Settings) -> StatusReport:
+    async with _queues(settings) as queues:
         depths = [await _depth(queue) for queue in (queues.publish, queues.enrich)]
-    finally:
-        await queues.disconnect()
-    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
-        backlog = await invites.backlog(conn)
+    async with single_connection(settings.database.url) as conn:
+        backlog = await invite_work.backlog(conn)
         letters = await dead_letters.count_open(conn)
     return StatusReport(
         queues=depths,
@@ -66,13 +66,13 @@ async def read_status(settings: Settings, urls: ServiceUrls) -> StatusReport:
     )
 
 
-async def list_dead_letters(urls: ServiceUrls, *, limit: int) -> list[DeadLetter]:
-    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
+async def list_dead_letters(settings: Settings, *, limit: int) -> list[DeadLetter]:
+    async with single_connection(settings.database.url) as conn:
         return await dead_letters.list_open(conn, limit=limit)
 
 
-async def replay_dead_letter(settings: Settings, urls: ServiceUrls, letter_id: int) -> str:
-    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
+async def replay_dead_letter(settings: Settings, letter_id: int) -> str:
+    async with single_connection(settings.database.url) as conn:
         letter = await dead_letters.get(conn, letter_id=letter_id)
         if letter is None or letter.replayed_at is not None:
             raise NotFound(f"no open dead letter {letter_id}")
@@ -80,25 +80,32 @@ async def replay_dead_letter(settings: Settings, urls: ServiceUrls, letter_id: i
         if not isinstance(invite_id, int):
             raise NotFound(f"dead letter {letter_id} names no invite")
         if letter.task == jobs.ENRICH:
-            await invites.reset_enrichment(conn, invite_id=invite_id)
-        queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
-        try:
+            await invite_work.reset_enrichment(conn, invite_id=invite_id)
+        async with _queues(settings) as queues:
             if letter.task == jobs.ENRICH:
-                options = jobs.enrich_options(settings.worker)
-                await jobs.request_enrich(queues, invite_id=invite_id, options=options)
+                await queues.request_enrich(invite_id)
             else:
-                await jobs.request_publish(queues, invite_id=invite_id)
-        finally:
-            await queues.disconnect()
+                await queues.request_publish(invite_id)
         await dead_letters.mark_replayed(conn, letter_id=letter_id)
     return f"replayed dead letter {letter_id}: {letter.task} of invite {invite_id} is queued"
 
 
-async def drop_dead_letter(urls: ServiceUrls, letter_id: int) -> str:
-    async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
+async def drop_dead_letter(settings: Settings, letter_id: int) -> str:
+    async with single_connection(settings.database.url) as conn:
         if not await dead_letters.drop(conn, letter_id=letter_id):
             raise NotFound(f"no dead letter {letter_id}")
     return f"dropped dead letter {letter_id}"
+
+
+@contextlib.asynccontextmanager
+async def _queues(settings: Settings) -> AsyncIterator[Queues]:
+    queues = create_queues(settings.redis, settings.worker)
+    try:
+        yield queues
+    except (RedisError, OSError) as error:
+        raise Unavailable(f"Redis is not answering: {error}") from error
+    finally:
+        await queues.disconnect()
 
 
 async def _depth(queue: RedisQueue) -> QueueDepth:

@@ -8,21 +8,19 @@ skips objects whose bytes did not change, so a run after a no-op template change
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import psycopg
 
-from tablefor import jobs
-from tablefor.db import invites
-from tablefor.services import ServiceUrls
-from tablefor.settings import Settings
+from core.db import invite_work, invites
+from core.db.pool import connection
+from core.settings import Settings
+from tablefor.cli.edge_purge import purger_for
+from workers.deps import Publisher, opened_publisher
+from workers.publishing import publish
 
 BATCH = 200
 CHECKPOINT = "render-checkpoint.json"
@@ -49,7 +47,6 @@ class RenderReport(msgspec.Struct, kw_only=True):
 
 async def render_invites(
     settings: Settings,
-    urls: ServiceUrls,
     *,
     slugs: tuple[str, ...],
     since: datetime | None,
@@ -58,10 +55,14 @@ async def render_invites(
     progress: bool,
 ) -> RenderReport:
     report = RenderReport()
-    async with _deps(settings, urls) as deps, _Progress(progress) as bar:
+    # Only what publishing needs, and the dev edge's purger when run beside `tablefor dev`.
+    async with (
+        opened_publisher(settings, purger=purger_for(settings), wait=True) as deps,
+        _Progress(progress) as bar,
+    ):
         if slugs:
-            async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as c:
-                found = await invites.ids_of_slugs(c, slugs=list(slugs))
+            async with connection(deps.pool) as conn:
+                found = await invites.ids_of_slugs(conn, slugs=list(slugs))
             report.missing = [slug for slug in slugs if slug not in found]
             bar.total(len(found))
             await _render_batch(deps, list(found.values()), jobs, report, bar)
@@ -69,21 +70,24 @@ async def render_invites(
         checkpoint = _Checkpoint(settings.data_dir / CHECKPOINT, since)
         after = 0 if restart else checkpoint.read()
         report.resumed_after_id = after or None
-        async with await psycopg.AsyncConnection.connect(urls.database, autocommit=True) as conn:
-            bar.total(await _count(conn, after, since))
-            while ids := await invites.ids_for_render(conn, after=after, since=since, limit=BATCH):
-                await _render_batch(deps, ids, jobs, report, bar)
-                after = ids[-1]
-                checkpoint.write(after)
+        async with connection(deps.pool) as conn:
+            bar.total(await invite_work.count_for_render(conn, after=after, since=since))
+        while ids := await _next_batch(deps, after, since):
+            await _render_batch(deps, ids, jobs, report, bar)
+            after = ids[-1]
+            checkpoint.write(after)
         checkpoint.clear()
     return report
 
 
-async def _render_batch(
-    deps: Any, ids: list[int], jobs: int, report: RenderReport, bar: _Progress
-) -> None:
-    from workers.publishing import publish
+async def _next_batch(deps: Publisher, after: int, since: datetime | None) -> list[int]:
+    async with connection(deps.pool) as conn:
+        return await invite_work.ids_for_render(conn, after=after, since=since, limit=BATCH)
 
+
+async def _render_batch(
+    deps: Publisher, ids: list[int], jobs: int, report: RenderReport, bar: _Progress
+) -> None:
     gate = asyncio.Semaphore(jobs)
 
     async def one(invite_id: int) -> None:
@@ -101,32 +105,6 @@ async def _render_batch(
             bar.advance()
 
     await asyncio.gather(*(one(invite_id) for invite_id in ids))
-
-
-@asynccontextmanager
-async def _deps(settings: Settings, urls: ServiceUrls) -> AsyncIterator[Any]:
-    from tablefor.cli.edge_purge import purger_for
-    from workers.main import close_deps, open_deps
-
-    queues = jobs.create_queues(urls.redis, settings.redis.queue_name)
-    deps = await open_deps(settings, urls, queues)
-    await deps.purger.aclose()
-    deps = dataclasses.replace(deps, purger=purger_for(settings))  # the dev edge, beside `dev`
-    try:
-        yield deps
-    finally:
-        await close_deps(deps)
-        await queues.disconnect()
-
-
-async def _count(conn: psycopg.AsyncConnection[Any], after: int, since: datetime | None) -> int:
-    cursor = await conn.execute(
-        "SELECT count(*) FROM invites WHERE id > %(after)s "
-        "AND (%(since)s::timestamptz IS NULL OR created_at >= %(since)s)",
-        {"after": after, "since": since},
-    )
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
 
 
 class _Checkpoint:

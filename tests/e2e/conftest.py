@@ -17,9 +17,8 @@ import httpx
 import pytest
 
 from cdn.edge import free_port
-from tablefor.creators import add_creator
-from tablefor.services import ServiceUrls
-from tests.conftest import cloned_database, make_env, running_fake_places, with_places
+from core.creators import add_creator
+from tests.conftest import ServiceUrls, cloned_database, make_env, running_fake_places, with_places
 from tests.support.processes import TableforProcess
 
 

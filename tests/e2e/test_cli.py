@@ -6,10 +6,14 @@ import json
 import os
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+
+from tests.conftest import ServiceUrls, database_url_for
 
 SAMPLE = (
     "Hey! I have made a booking on 12 Dec 2026, 07:30 PM for 9 guest(s) at The Happy Yard, "
@@ -99,3 +103,40 @@ def test_status_reports_the_backlog_as_json(env: dict[str, str]) -> None:
     report = json.loads(result.stdout)
     assert report["waiting_to_publish"] == 0
     assert report["dead_letters"] == 0
+
+
+@pytest.fixture
+def empty_database(urls: ServiceUrls) -> Iterator[str]:
+    """A database nobody has migrated."""
+    name = f"tablefor_empty_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(urls.database, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        yield database_url_for(urls.database, name)
+    finally:
+        with psycopg.connect(urls.database, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+@pytest.mark.parametrize(
+    "args", [("status",), ("dlq", "list"), ("purge", "AbCdEfGhIjKlMn"), ("render", "--all")]
+)
+def test_an_unmigrated_database_is_one_line_and_exit_1(
+    env: dict[str, str], empty_database: str, args: tuple[str, ...]
+) -> None:
+    result = tablefor(*args, env={**env, "DATABASE_URL": empty_database})
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "tablefor: the database has no Tablefor tables; run `tablefor migrate`"
+    ]
+
+
+@pytest.mark.parametrize("args", [("status",), ("dlq", "list"), ("migrate",), ("render", "--all")])
+def test_a_database_outage_is_one_line_and_exit_1(
+    env: dict[str, str], args: tuple[str, ...]
+) -> None:
+    unreachable = "postgresql://postgres@127.0.0.1:9/tablefor"  # nothing listens on port 9
+    result = tablefor(*args, env={**env, "DATABASE_URL": unreachable})
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("tablefor: the database")

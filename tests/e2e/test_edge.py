@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -177,7 +176,7 @@ def test_cached_pages_survive_the_origin_going_down(own_system: System) -> None:
     soft = _cli(system, "purge", "--soft", slug)
     assert soft.returncode == 0, soft.stderr
     _stop_origin(system)
-    time.sleep(3.5)  # the health probe notices (window 3, threshold 2, every second)
+    wait_for(lambda: _origin_is_sick(system), timeout=10, what="the health probe to notice")
 
     stale = page(system, f"/i/{slug}")
     missing = page(system, "/i/AAAAAAAAAAAAAA")
@@ -258,6 +257,17 @@ def test_render_all_republishes_and_skips_what_did_not_change(system: System) ->
     assert report["total"] >= 3  # the module's other invites too
     assert report["unchanged"] == report["total"]
     assert report["failed"] == []
+
+
+def _origin_is_sick(system: System) -> bool:
+    """Varnish's own view of the origin, from its management interface."""
+    listing = subprocess.run(
+        ["varnishadm", "-n", str(system.public_dir.parent / "edge" / "varnish"), "backend.list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return any(line.startswith("boot.origin") and "sick" in line for line in listing.splitlines())
 
 
 def _stop_origin(system: System) -> None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from cdn.edge import free_port
-from tablefor.creators import add_creator
+from core.creators import add_creator
 from tests.support.processes import TableforProcess, wait_for
 
 pytestmark = pytest.mark.e2e

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from cdn.edge import free_port
-from tablefor.creators import add_creator
+from core.creators import add_creator
 from tests.support.fake_sentry import FakeSentry
 from tests.support.processes import TableforProcess, wait_for
 
@@ -51,7 +51,7 @@ def test_an_api_error_is_reported_to_sentry_and_hidden_from_the_client(
 def test_a_dead_letter_is_one_sentry_event(
     worker_env: dict[str, str], database_url: str, tmp_path: Path, fake_places: object
 ) -> None:
-    from tablefor.settings import Settings
+    from core.settings import Settings
     from tests.conftest import api_client
 
     fake_places.set_fault("forbidden")  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from tablefor.settings import Settings
+from core.settings import Settings
 from tests.conftest import api_client
 from tests.support.processes import TableforProcess, eventually
 from tests.support.tcpproxy import TcpProxy, redis_target

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import psycopg
 
-from tablefor.creators import add_creator
+from core.creators import add_creator
 
 WHEN = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0).isoformat()
 BODY = {"restaurant_name": "Toit", "starts_at": WHEN, "party_size": 4}

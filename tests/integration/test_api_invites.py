@@ -9,7 +9,7 @@ import httpx
 import psycopg
 import pytest
 
-from tablefor.creators import add_creator
+from core.creators import add_creator
 
 NEXT_YEAR = datetime.now(UTC).year + 1
 SWIGGY_TEXT = (

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tablefor.settings import Settings
+from core.settings import Settings
 from tests.conftest import api_client
 
 WHEN = (datetime.now(UTC) + timedelta(days=5)).isoformat()

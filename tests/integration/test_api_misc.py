@@ -62,7 +62,7 @@ async def test_request_id_is_echoed_or_made_and_logged_as_json(
     assert records[0].endpoint == "/api/healthz"  # type: ignore[attr-defined]
     assert records[1].status == 404  # type: ignore[attr-defined]
 
-    from tablefor.logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     line = json.loads(JsonFormatter().format(records[0]))
     assert {"request_id", "endpoint", "status", "latency_ms", "method"} <= set(line)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
-from tablefor.settings import Settings
+from core.settings import Settings
 from tests.conftest import api_client
 from tests.support.tcpproxy import TcpProxy, postgres_target, redis_target
 

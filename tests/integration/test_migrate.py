@@ -10,9 +10,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tablefor.db.migrate import MigrationError, load_migrations, migrate
-from tablefor.services import ServiceUrls
-from tests.conftest import _admin, database_url_for
+from core.db.migrate import MigrationError, load_migrations, migrate
+from tests.conftest import ServiceUrls, _admin, database_url_for
 
 
 @pytest.fixture

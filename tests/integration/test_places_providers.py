@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tablefor.fakes.places import FakePlacesServer
+from devkit.fake_places.server import FakePlacesServer
 from workers.providers import google_places
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.google_places import GooglePlaces

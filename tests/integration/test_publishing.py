@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
-from cdn.purge import NoopPurger
+from tests.support.recording_purger import RecordingPurger
 from workers import publishing
 
 pytestmark = pytest.mark.usefixtures("fake_places")
@@ -51,7 +52,7 @@ async def test_publish_writes_page_rsvps_calendar_and_og_image(
     invite = await create_invite(api, auth)
     slug = invite["slug"]
 
-    result = await publishing.publish(deps, invite_id(database_url, slug))
+    result = await publishing.publish(deps.publisher, invite_id(database_url, slug))
 
     assert result.written == 3
     page = stored(deps, f"i/{slug}/index.html").read_text()
@@ -78,10 +79,10 @@ async def test_publishing_again_without_changes_does_nothing(
     api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
 ) -> None:
     invite_pk = invite_id(database_url, (await create_invite(api, auth))["slug"])
-    await publishing.publish(deps, invite_pk)
+    await publishing.publish(deps.publisher, invite_pk)
 
-    again = await publishing.publish(deps, invite_pk)
-    forced = await publishing.publish(deps, invite_pk, force=True)
+    again = await publishing.publish(deps.publisher, invite_pk)
+    forced = await publishing.publish(deps.publisher, invite_pk, force=True)
 
     assert again.up_to_date
     assert not forced.up_to_date
@@ -93,14 +94,14 @@ async def test_an_rsvp_updates_the_summary_but_not_the_og_image(
 ) -> None:
     slug = (await create_invite(api, auth))["slug"]
     invite_pk = invite_id(database_url, slug)
-    await publishing.publish(deps, invite_pk)
+    await publishing.publish(deps.publisher, invite_pk)
     og_before = sorted(p.name for p in stored(deps, f"i/{slug}").glob("og-*.jpg"))
 
     await api.post(
         f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Meera Rao", "guests": 1}
     )
     await api.post(f"/api/invites/{slug}/rsvp", json={"response": "MAYBE", "name": "Dev"})
-    result = await publishing.publish(deps, invite_pk)
+    result = await publishing.publish(deps.publisher, invite_pk)
 
     summary = json.loads(stored(deps, f"i/{slug}/rsvps.json").read_text())
     assert summary["counts"] == {"IN": 1, "MAYBE": 1, "OUT": 0}
@@ -116,11 +117,11 @@ async def test_an_edit_changes_the_og_image_and_the_calendar_sequence(
 ) -> None:
     slug = (await create_invite(api, auth))["slug"]
     invite_pk = invite_id(database_url, slug)
-    await publishing.publish(deps, invite_pk)
+    await publishing.publish(deps.publisher, invite_pk)
 
     later = (WHEN + timedelta(hours=1)).isoformat()
     await api.patch(f"/api/invites/{slug}", json={"starts_at": later}, headers=auth)
-    await publishing.publish(deps, invite_pk)
+    await publishing.publish(deps.publisher, invite_pk)
 
     assert len(list(stored(deps, f"i/{slug}").glob("og-*.jpg"))) == 2
     calendar = Calendar.from_ical(stored(deps, f"i/{slug}/invite.ics").read_bytes())
@@ -133,7 +134,7 @@ async def test_a_cancelled_invite_says_so_everywhere(
 ) -> None:
     slug = (await create_invite(api, auth))["slug"]
     await api.delete(f"/api/invites/{slug}", headers=auth)
-    await publishing.publish(deps, invite_id(database_url, slug))
+    await publishing.publish(deps.publisher, invite_id(database_url, slug))
 
     page = stored(deps, f"i/{slug}/index.html").read_text()
     assert "This dinner has been cancelled" in page
@@ -156,7 +157,7 @@ async def test_what_a_user_typed_is_escaped(
         )
     )["slug"]
     await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "<b>Eve</b>"})
-    await publishing.publish(deps, invite_id(database_url, slug))
+    await publishing.publish(deps.publisher, invite_id(database_url, slug))
 
     page = stored(deps, f"i/{slug}/index.html").read_text()
     assert "<script>alert(1)</script>" not in page
@@ -170,9 +171,10 @@ async def test_the_page_purges_the_edge_by_slug_key(
     api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
 ) -> None:
     slug = (await create_invite(api, auth))["slug"]
-    await publishing.publish(deps, invite_id(database_url, slug))
-    purger = deps.purger
-    assert isinstance(purger, NoopPurger)
+    purger = RecordingPurger()
+    await publishing.publish(
+        dataclasses.replace(deps.publisher, purger=purger), invite_id(database_url, slug)
+    )
     request = purger.requests[-1]
     assert request.keys == (f"slug-{slug}",)
     assert f"/i/{slug}/rsvps.json" in request.paths

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cdn.purge import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeRequest
 from cdn.purge.cloudflare import CloudflarePurger
 from cdn.purge.cloudfront import CloudFrontPurger
 from cdn.purge.fastly import FastlyPurger
@@ -25,6 +25,7 @@ from tests.support.fake_cdns import (
     invalidated_paths,
     moto_cloudfront,
 )
+from tests.support.processes import let_tasks_run
 
 PUBLIC_URL = "https://invites.tablefor.test"
 FAST = 0.001  # retry delay: the tests prove retries happen, not how long they wait
@@ -329,7 +330,7 @@ async def test_cloudflare_cancelled_caller_leaves_the_batch_to_the_others(
     purger = cloudflare_purger(cdns, linger=0.1)
     impatient = asyncio.create_task(purger.purge(invite_request("shared")))
     patient = asyncio.create_task(purger.purge(invite_request("shared")))
-    await asyncio.sleep(0.01)
+    await let_tasks_run()
 
     impatient.cancel()
 
@@ -349,7 +350,7 @@ async def test_cloudflare_purge_all(cdns: FakeCdns, cloudflare: CloudflarePurger
 async def test_cloudflare_close_sends_what_is_pending(cdns: FakeCdns) -> None:
     purger = cloudflare_purger(cdns, linger=30.0)
     callers = [asyncio.create_task(purger.purge(invite_request(f"s{n}"))) for n in range(3)]
-    await asyncio.sleep(0)  # the callers have queued their tags
+    await let_tasks_run()  # the callers have queued their tags
 
     await purger.aclose()
 
@@ -361,7 +362,7 @@ async def test_cloudflare_close_fails_what_it_cannot_send(cdns: FakeCdns) -> Non
     purger = cloudflare_purger(cdns, requests_per_minute=1, close_timeout=0.1)
     await purger.purge(invite_request("first"))  # the minute's only request
     waiting = asyncio.create_task(purger.purge(invite_request("second")))
-    await asyncio.sleep(0.05)
+    await let_tasks_run()
 
     await purger.aclose()
 

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 import redis.asyncio as aioredis
 
-from tablefor.errors import RateLimited
-from tablefor.ratelimit import RateLimiter
-from tablefor.services import ServiceUrls
-from tablefor.settings import RateLimit
+from core.errors import RateLimited
+from core.ratelimit import RateLimiter
+from core.settings import RateLimit
+from tests.conftest import ServiceUrls
 
 
 @pytest.fixture

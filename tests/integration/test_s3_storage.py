@@ -4,6 +4,7 @@ reading from it as its origin."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -12,9 +13,10 @@ import msgspec
 import pytest
 
 from cdn.edge import Edge, free_port, plan_for
-from cdn.s3_storage import S3Storage
-from cdn.storage import StoredObject
-from tablefor.settings import Settings
+from cdn.storage.base import StoredObject
+from cdn.storage.s3 import S3Storage
+from core.env import Env
+from core.settings import purge_from, storage_from
 
 BUCKET = "tablefor-public"
 
@@ -88,12 +90,11 @@ async def test_bad_keys_never_reach_the_store(s3_endpoint: str) -> None:
 
 
 async def test_the_edge_serves_and_purges_objects_from_s3(s3_endpoint: str, tmp_path: Any) -> None:
-    settings = Settings.from_env(
+    env = Env(
         {
             "TABLEFOR_STORAGE": "s3",
             "TABLEFOR_S3_BUCKET": BUCKET,
             "TABLEFOR_S3_ENDPOINT_URL": s3_endpoint,
-            "TABLEFOR_DATA_DIR": str(tmp_path),
         }
     )
     storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
@@ -106,7 +107,14 @@ async def test_the_edge_serves_and_purges_objects_from_s3(s3_endpoint: str, tmp_
             cache_control="public, max-age=0, s-maxage=10",
         )
     )
-    plan = plan_for(settings, port=free_port(), api_port=free_port(), run_dir=tmp_path / "edge")
+    plan = plan_for(
+        data_dir=tmp_path,
+        storage=storage_from(env, tmp_path),
+        purge=purge_from(env),
+        port=free_port(),
+        api_port=free_port(),
+        run_dir=tmp_path / "edge",
+    )
     with Edge(plan) as edge:
         first = httpx.get(f"{edge.url}/i/AbCdEfGhIjKlMn")
         second = httpx.get(f"{edge.url}/i/AbCdEfGhIjKlMn")
@@ -128,9 +136,9 @@ async def test_the_edge_serves_and_purges_objects_from_s3(s3_endpoint: str, tmp_
 
 
 def test_the_s3_origin_must_be_plain_http_for_varnish() -> None:
-    from tablefor.errors import SettingsError
+    from core.errors import SettingsError
 
-    settings = Settings.from_env(
+    env = Env(
         {
             "TABLEFOR_STORAGE": "s3",
             "TABLEFOR_S3_BUCKET": BUCKET,
@@ -138,4 +146,10 @@ def test_the_s3_origin_must_be_plain_http_for_varnish() -> None:
         }
     )
     with pytest.raises(SettingsError, match="plain-HTTP"):
-        plan_for(settings, port=8080, api_port=8000)
+        plan_for(
+            data_dir=Path("var"),
+            storage=storage_from(env, Path("var")),
+            purge=purge_from(env),
+            port=8080,
+            api_port=8000,
+        )

@@ -96,3 +96,12 @@ async def eventually(
             return value
         await asyncio.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {what or predicate}")
+
+
+async def let_tasks_run(rounds: int = 5) -> None:
+    """Give the event loop's other tasks a few turns (no wall-clock wait): tasks created just
+    before reach their first real wait."""
+    import asyncio
+
+    for _ in range(rounds):
+        await asyncio.sleep(0)

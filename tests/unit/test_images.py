@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PIL import ExifTags, Image, ImageCms, ImageFile
 
-from tablefor.fakes.images import bomb_png
+from devkit.fake_places.images import bomb_png
 from workers.providers.images import SafePhoto, encode_variants, safe_photo
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)

@@ -6,10 +6,7 @@ import base64
 import gzip
 import hashlib
 import re
-from datetime import UTC, datetime
 from html.parser import HTMLParser
-from pathlib import Path
-from typing import Any
 
 import extruct
 import lxml.html
@@ -17,74 +14,36 @@ import pytest
 
 from renderer import words
 from renderer.fallback_image import PALETTES, Palette, design_for
-from renderer.model import Answer, Invite, OgImageRef, Photo, PhotoSource, Restaurant, Site
+from renderer.model import (
+    Answer,
+    Invite,
+    Restaurant,
+)
 from renderer.not_found import render_not_found
 from renderer.page import Templates, design_css, render_page
+from tests.support.invites import (
+    LINKS,
+    OG,
+    PUBLIC,
+    SITE,
+    SLUG,
+    TEMPLATES,
+    load_templates,
+    make_invite,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates"
-PUBLIC = "https://tablefor.in"
-SITE = Site(public_url=PUBLIC, js_url="/assets/app.0123456789ab.js")
-SLUG = "Ab3dEf6hIj9kLm"
-OG = OgImageRef(
-    url=f"{PUBLIC}/i/{SLUG}/og-0123456789abcdef.jpg",
-    width=1200,
-    height=630,
-    alt="Asha’s farewell at Toit, Sat 12 Dec · 8:00 PM",
-)
-PHOTO = Photo(
-    sources=tuple(PhotoSource(url=f"/r/1/abc-{w}.jpg", width=w) for w in (480, 960, 1440)),
-    width=1440,
-    height=1080,
-    credit="Asha Rao",
-)
 BUDGET = 30 * 1024  # HTML + CSS + JS, gzip-compressed, images excluded
 
 
 @pytest.fixture(scope="module")
 def templates() -> Templates:
-    sources = {path.name: path.read_text("utf-8") for path in TEMPLATES.glob("*.j2")}
-    return Templates(sources, page_css=(TEMPLATES / "assets" / "page.css").read_text("utf-8"))
-
-
-def make_invite(**changes: Any) -> Invite:
-    restaurant = Restaurant(
-        name="Toit",
-        area="Indiranagar",
-        city="Bengaluru",
-        address="298, 100 Feet Road, Indiranagar, Bengaluru, Karnataka 560038, India",
-        rating=4.5,
-        rating_count=41210,
-        price_level="PRICE_LEVEL_EXPENSIVE",
-        maps_uri="https://maps.google.com/?cid=1",
-        photo=PHOTO,
-    )
-    fields: dict[str, Any] = {
-        "id": 1,
-        "slug": SLUG,
-        "title": "Asha’s farewell",
-        "message": "Last Saturday before I fly out.",
-        "host_name": "Asha",
-        "cancelled": False,
-        "starts_at": datetime(2026, 12, 12, 14, 30, tzinfo=UTC),  # 8:00 PM in Kolkata
-        "timezone": "Asia/Kolkata",
-        "party_size": 6,
-        "offer": None,
-        "revision": 0,
-        "revised_at": datetime(2026, 11, 1, tzinfo=UTC),
-        "version": 3,
-        "restaurant": restaurant,
-        "answers": (
-            Answer(name="Meera Rao", response="IN", guests=1),
-            Answer(name="विकास कुमार", response="IN", guests=0),
-            Answer(name="Dev", response="MAYBE", guests=0),
-        ),
-    }
-    return Invite(**(fields | changes))
+    return load_templates()
 
 
 def render(templates: Templates, invite: Invite | None = None) -> str:
-    return render_page(invite or make_invite(), site=SITE, og=OG, templates=templates).decode()
+    return render_page(
+        invite or make_invite(), site=SITE, og=OG, links=LINKS, templates=templates
+    ).decode()
 
 
 # --- structure -------------------------------------------------------------------------------
@@ -309,7 +268,9 @@ def test_the_share_link_opens_whatsapp_with_the_page(templates: Templates) -> No
 
 def test_html_css_and_script_fit_the_compressed_budget(templates: Templates) -> None:
     many = tuple(Answer(name=f"Guest {n}", response="IN", guests=0) for n in range(40))
-    html = render_page(make_invite(answers=many), site=SITE, og=OG, templates=templates)
+    html = render_page(
+        make_invite(answers=many), site=SITE, og=OG, links=LINKS, templates=templates
+    )
     script = (TEMPLATES / "assets" / "app.js").read_bytes()
 
     weight = len(gzip.compress(html, 9)) + len(gzip.compress(script, 9))

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tablefor.parsing import ParseResult, parse_booking
-from tablefor.parsing.parser import PARSER_FAILED
-from tablefor.parsing.result import SOURCES
+from core.parsing import ParseResult, parse_booking
+from core.parsing.parser import PARSER_FAILED
+from core.parsing.result import SOURCES
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "bookings.json"
 TEXTS = [case["text"] for case in json.loads(SAMPLES.read_text(encoding="utf-8"))["cases"]]

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tablefor.parsing import ParseResult, parse_booking
+from core.parsing import ParseResult, parse_booking
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "bookings.json"
 PASS_MARK = 0.95

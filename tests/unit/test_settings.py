@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tablefor.errors import SettingsError
-from tablefor.settings import Settings
+from core.errors import SettingsError
+from core.settings import Limit, Settings
+
+SERVICES = {"DATABASE_URL": "postgresql://db/tablefor", "REDIS_URL": "redis://cache:6379/0"}
 
 
-def test_defaults_need_no_environment_and_hold_no_secrets() -> None:
-    settings = Settings.from_env({})
-    assert settings.database.url is None  # embedded
-    assert settings.redis.url is None
+def test_defaults_need_only_the_services_and_hold_no_secrets() -> None:
+    settings = Settings.from_env(SERVICES)
+    assert settings.database.url == "postgresql://db/tablefor"
+    assert settings.redis.url == "redis://cache:6379/0"
     assert settings.places.google_api_key is None
     assert settings.purge.fastly_api_token is None
     assert settings.purge.cloudflare_api_token is None
@@ -36,27 +38,34 @@ def test_defaults_need_no_environment_and_hold_no_secrets() -> None:
 )
 def test_a_bad_value_names_the_variable(name: str, value: str, message: str) -> None:
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env({name: value})
+        Settings.from_env({**SERVICES, name: value})
     assert caught.value.detail.startswith(message)
     assert "\n" not in caught.value.detail
 
 
 def test_s3_storage_requires_a_bucket() -> None:
     with pytest.raises(SettingsError, match="TABLEFOR_S3_BUCKET"):
-        Settings.from_env({"TABLEFOR_STORAGE": "s3"})
+        Settings.from_env({**SERVICES, "TABLEFOR_STORAGE": "s3"})
 
 
 def test_a_password_in_a_bad_url_is_not_printed() -> None:
     with pytest.raises(SettingsError) as caught:
-        Settings.from_env({"DATABASE_URL": "mysql://app:s3cret-pass@db/x"})
+        Settings.from_env({**SERVICES, "DATABASE_URL": "mysql://app:s3cret-pass@db/x"})
     assert "s3cret-pass" not in caught.value.detail
 
 
 def test_limits_are_configurable() -> None:
     settings = Settings.from_env(
-        {"TABLEFOR_LIMIT_RSVP_PER_IP": "7", "TABLEFOR_LIMIT_RSVP_PER_IP_WINDOW": "30"}
+        {**SERVICES, "TABLEFOR_LIMIT_RSVP_PER_IP": "7", "TABLEFOR_LIMIT_RSVP_PER_IP_WINDOW": "30"}
     )
     assert (
-        settings.api.rate_limits.rsvp_per_ip.limit,
-        settings.api.rate_limits.rsvp_per_ip.window,
+        settings.api.budgets[Limit.RSVP].per_ip.limit,
+        settings.api.budgets[Limit.RSVP].per_ip.window,
     ) == (7, 30)
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL"])
+def test_the_services_are_required_once_resolved(name: str) -> None:
+    """The command fills them in with embedded servers; Settings itself never guesses."""
+    with pytest.raises(SettingsError, match=f"^{name}: not set"):
+        Settings.from_env({key: value for key, value in SERVICES.items() if key != name})

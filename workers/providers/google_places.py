@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import httpx
 import msgspec
 
-from tablefor.parsing.cities import canonical_city
+from core.parsing.cities import canonical_city
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.http import (
     DEADLINE_FACTOR,
@@ -55,7 +55,7 @@ _PLACE_ID = re.compile(r"[A-Za-z0-9_-]{1,512}")
 # Built into a URL path, so only the shape the API hands out: no "..", no scheme, no query.
 _PHOTO_NAME = re.compile(r"places/[A-Za-z0-9_-]{1,512}/photos/[A-Za-z0-9_-]{1,2048}")
 
-# Canonical city names (tablefor.parsing.cities) → centre, to bias the search towards the city
+# Canonical city names (core.parsing.cities) → centre, to bias the search towards the city
 # the booking names; a bias, not a restriction, so suburbs past the radius still match.
 CITY_CENTRES: dict[str, tuple[float, float]] = {
     "Bengaluru": (12.9716, 77.5946),

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from difflib import SequenceMatcher
 
-from tablefor.parsing.cities import canonical_city, trailing_city
+from core.parsing.cities import canonical_city, trailing_city
 from workers.providers.base import Candidate, PlaceQuery
 
 # Words that name the kind of place rather than the place: "The Happy Yard Cafe" is "happy yard".

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tablefor.settings import PlacesSettings, RateLimit
+from core.settings import PlacesSettings, RateLimit
 from workers.enrichment import ProviderSlot
 from workers.providers.google_places import GooglePlaces
 from workers.providers.nominatim import Nominatim

@@ -1,0 +1,182 @@
+"""Where every published object lives and how it is served: storage keys, public paths and
+URLs, surrogate keys, and each kind's headers. Everything else asks this module.
+
+Pages, RSVP summaries and calendar files change in place, so the edge keeps them long and is
+purged on every change, while browsers revalidate each time (max-age=0: a cheap 304 from the
+edge). Content-hashed files (OG images, photos, assets) never change: cached forever, never
+purged. The nginx origin config is generated from these same values (cdn/edge.py).
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+
+from cdn.storage.base import StoredObject
+
+
+class Kind(enum.Enum):
+    PAGE = "page"
+    RSVPS = "rsvps"
+    CALENDAR = "calendar"
+    IMMUTABLE = "immutable"
+    NOT_FOUND = "not_found"
+
+
+EDGE_TTL = 86_400  # s-maxage for objects purged on change
+STALE_WHILE_REVALIDATE = 60
+STALE_IF_ERROR = 7 * 86_400  # keep serving cached pages through a week-long origin outage
+
+CACHE_CONTROL: dict[Kind, str] = {
+    Kind.PAGE: (
+        f"public, max-age=0, s-maxage={EDGE_TTL}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.RSVPS: (
+        f"public, max-age=0, s-maxage={EDGE_TTL}, "
+        f"stale-while-revalidate=5, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.CALENDAR: (
+        f"public, max-age=300, s-maxage={EDGE_TTL}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.IMMUTABLE: "public, max-age=31536000, immutable",
+    Kind.NOT_FOUND: "public, max-age=0, s-maxage=10",
+}
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".ics": "text/calendar; charset=utf-8",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+}
+
+SLUG = "[A-Za-z0-9_-]+"  # the shape of a slug in a path, for the edge's patterns
+NOT_FOUND_KEY = "404.html"
+_HASH_LENGTH = 16
+
+# Public paths by kind, as regular expressions: the origin config sets headers by them.
+PATH_PATTERNS: dict[Kind, str] = {
+    Kind.PAGE: f"^/i/{SLUG}/index\\.html$",
+    Kind.RSVPS: f"^/i/{SLUG}/rsvps\\.json$",
+    Kind.CALENDAR: f"^/i/{SLUG}/invite\\.ics$",
+    Kind.IMMUTABLE: (
+        f"^/(i/{SLUG}/og-[0-9a-f]+\\.jpg|r/[0-9]+/[0-9a-f]+-[0-9a-z-]+\\.jpg"
+        "|assets/[A-Za-z0-9_.-]+)$"
+    ),
+}
+
+
+# --- storage keys --------------------------------------------------------------------------
+
+
+def page_key(slug: str) -> str:
+    return f"i/{slug}/index.html"
+
+
+def rsvps_key(slug: str) -> str:
+    return f"i/{slug}/rsvps.json"
+
+
+def calendar_key(slug: str) -> str:
+    return f"i/{slug}/invite.ics"
+
+
+def og_image_key(slug: str, image: bytes) -> str:
+    return f"i/{slug}/og-{_digest(image)}.jpg"
+
+
+def photo_base(restaurant_id: int, original: bytes) -> str:
+    """The stem shared by every stored width of one restaurant photo."""
+    return f"r/{restaurant_id}/{_digest(original)}"
+
+
+def photo_key(base: str, width: int) -> str:
+    return f"{base}-{width}.jpg"
+
+
+def og_background_key(photo: str, design: str) -> str:
+    """The OG-ready background prepared from a stored photo, per background design."""
+    return f"{photo.removesuffix('.jpg')}-og-{_digest(design.encode())[:8]}.jpg"
+
+
+def asset_key(name: str, body: bytes) -> str:
+    stem, _, extension = name.rpartition(".")
+    return f"assets/{stem}.{_digest(body)[:12]}.{extension}"
+
+
+# --- public paths and URLs -----------------------------------------------------------------
+
+
+def path_of(key: str) -> str:
+    """The public path of a stored object."""
+    return f"/{key}"
+
+
+def page_path(slug: str) -> str:
+    """The invite's address as shared (the edge serves it from page_key)."""
+    return f"/i/{slug}"
+
+
+def url_of(public_url: str, path: str) -> str:
+    return f"{public_url}{path}"
+
+
+def page_url(public_url: str, slug: str) -> str:
+    return url_of(public_url, page_path(slug))
+
+
+def rsvp_action_path(slug: str) -> str:
+    """Where the page's answer form posts (the API, behind the same host)."""
+    return f"/api/invites/{slug}/rsvp"
+
+
+def invite_paths(slug: str) -> tuple[str, ...]:
+    """The public paths of an invite's mutable objects, for CDNs that purge by URL."""
+    base = page_path(slug)
+    return (base, f"{base}/", path_of(rsvps_key(slug)), path_of(calendar_key(slug)))
+
+
+# --- surrogate keys ------------------------------------------------------------------------
+
+
+def slug_key(slug: str) -> str:
+    """The key every origin can attach (nginx derives it from the path; S3 stores it)."""
+    return f"slug-{slug}"
+
+
+def invite_keys(*, slug: str, invite_id: int, restaurant_id: int | None) -> tuple[str, ...]:
+    """Surrogate keys of every object of one invite: a purge of any one clears them all."""
+    keys = [slug_key(slug), f"invite-{invite_id}"]
+    if restaurant_id is not None:
+        keys.append(f"restaurant-{restaurant_id}")
+    return tuple(keys)
+
+
+# --- objects -------------------------------------------------------------------------------
+
+
+def content_type(key: str) -> str:
+    _, dot, extension = key.rpartition(".")
+    return CONTENT_TYPES.get(f".{extension}" if dot else "", "application/octet-stream")
+
+
+def stored(key: str, body: bytes, kind: Kind, keys: tuple[str, ...] = ()) -> StoredObject:
+    """An object ready for storage, with the headers its kind is served with."""
+    return StoredObject(
+        key=key,
+        body=body,
+        content_type=content_type(key),
+        cache_control=CACHE_CONTROL[kind],
+        surrogate_keys=keys,
+    )
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:_HASH_LENGTH]

@@ -1,0 +1,84 @@
+"""RSVPs: one row per participant per invite, changed in place when they answer again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import LiteralString
+
+import msgspec
+from psycopg.rows import class_row
+
+from core.db.pool import Connection
+
+
+class RsvpRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    invite_id: int
+    name: str
+    answer: str
+    guests: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_COLUMNS: LiteralString = "id, invite_id, name, answer, guests, created_at, updated_at"
+
+# The version bump rides in the same statement, so an answer and the invite's publish debt
+# are one write.
+_UPSERT = (
+    """
+WITH answer AS (
+    INSERT INTO rsvps (invite_id, participant_key_hash, name, answer, guests)
+    VALUES (%(invite_id)s, %(key_hash)s, %(name)s, %(answer)s, %(guests)s)
+    ON CONFLICT (invite_id, participant_key_hash) DO UPDATE
+    SET name = EXCLUDED.name, answer = EXCLUDED.answer, guests = EXCLUDED.guests,
+        updated_at = now()
+    RETURNING """
+    + _COLUMNS
+    + """
+), bump AS (
+    UPDATE invites SET version = version + 1, updated_at = now() WHERE id = %(invite_id)s
+)
+SELECT * FROM answer
+"""
+)
+
+_FOR_INVITE = (
+    "SELECT " + _COLUMNS + " FROM rsvps WHERE invite_id = %(invite_id)s ORDER BY created_at, id"
+)
+
+
+async def upsert(
+    conn: Connection, *, invite_id: int, key_hash: bytes, name: str, answer: str, guests: int
+) -> RsvpRow:
+    params = {
+        "invite_id": invite_id,
+        "key_hash": key_hash,
+        "name": name,
+        "answer": answer,
+        "guests": guests,
+    }
+    async with conn.cursor(row_factory=class_row(RsvpRow)) as cursor:
+        await cursor.execute(_UPSERT, params)
+        row = await cursor.fetchone()
+    assert row is not None
+    return row
+
+
+async def for_invite(conn: Connection, *, invite_id: int) -> list[RsvpRow]:
+    async with conn.cursor(row_factory=class_row(RsvpRow)) as cursor:
+        await cursor.execute(_FOR_INVITE, {"invite_id": invite_id})
+        return await cursor.fetchall()
+
+
+_GOING_WITHOUT = """
+SELECT COALESCE(sum(1 + guests), 0) FROM rsvps
+WHERE invite_id = %(invite_id)s AND answer = 'IN' AND participant_key_hash <> %(key_hash)s
+"""
+
+
+async def going_without(conn: Connection, *, invite_id: int, key_hash: bytes) -> int:
+    """People coming (guests included), leaving out this participant's own current answer."""
+    cursor = await conn.execute(_GOING_WITHOUT, {"invite_id": invite_id, "key_hash": key_hash})
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,127 @@
+"""The queue's tasks as the API, the workers and the command enqueue them: names, keys and
+options, built once from Settings.
+
+SAQ takes job options at enqueue time, so every option is set here explicitly (its defaults are
+one attempt and a 10 s timeout). Keys de-duplicate: while a job with the same key is queued or
+running, another enqueue is dropped by SAQ. The publish task re-reads the invite's version when
+it finishes, and the sweep re-enqueues any debt left in PostgreSQL, so a dropped enqueue never
+loses a change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aioredis
+from saq.queue.redis import RedisQueue
+
+from core.settings import RedisSettings, WorkerSettings
+
+ENRICH = "enrich"
+PUBLISH = "publish"
+
+
+@dataclass(frozen=True, slots=True)
+class JobOptions:
+    timeout: int  # seconds a run may take before the worker cancels it
+    heartbeat: int  # seconds without a beat before the sweeper rescues the job (a dead worker)
+    retries: int  # total attempts, the first included
+    retry_delay: float
+    retry_backoff: float  # cap of the doubling, jittered delay
+    ttl: int  # seconds SAQ keeps the finished job's record
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {
+            "timeout": self.timeout,
+            "heartbeat": self.heartbeat,
+            "retries": self.retries,
+            "retry_delay": self.retry_delay,
+            "retry_backoff": self.retry_backoff,
+            "ttl": self.ttl,
+        }
+
+
+# Publishing is local work plus storage writes: quick to retry, never given up on for long,
+# since the sweep keeps re-enqueueing unpublished invites anyway.
+PUBLISH_OPTIONS = JobOptions(
+    timeout=30, heartbeat=5, retries=6, retry_delay=0.5, retry_backoff=30.0, ttl=600
+)
+
+
+def enrich_options(settings: WorkerSettings) -> JobOptions:
+    """Providers can be slow and rate-limited: several spaced attempts, then a dead letter."""
+    return JobOptions(
+        timeout=60,
+        heartbeat=10,
+        retries=settings.enrich_attempts,
+        retry_delay=settings.enrich_retry_delay,
+        retry_backoff=settings.enrich_retry_cap,
+        ttl=3600,
+    )
+
+
+def enrich_key(invite_id: int) -> str:
+    return f"enrich:{invite_id}"
+
+
+def publish_key(invite_id: int) -> str:
+    return f"publish:{invite_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Queues:
+    """Two queues, so that publishing never waits behind enrichment: lookups are slow and
+    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot."""
+
+    publish: RedisQueue
+    enrich: RedisQueue
+    options: dict[str, JobOptions]  # by task name
+
+    async def connect(self) -> None:
+        await self.publish.connect()
+        await self.enrich.connect()
+
+    async def disconnect(self) -> None:
+        await self.enrich.disconnect()
+        await self.publish.disconnect()
+
+    async def request_enrich(self, invite_id: int) -> bool:
+        """True if a job was enqueued, False if one for this invite is already queued or
+        running."""
+        job = await self.enrich.enqueue(
+            ENRICH,
+            key=enrich_key(invite_id),
+            invite_id=invite_id,
+            **self.options[ENRICH].as_kwargs(),
+        )
+        return job is not None
+
+    async def request_publish(self, invite_id: int, *, debounce_ms: int = 0) -> bool:
+        """Ask for the invite's current version to be published.
+
+        `debounce_ms` makes the job wait before reading, so a burst of RSVPs becomes one publish.
+        """
+        job = await self.publish.enqueue(
+            PUBLISH,
+            key=publish_key(invite_id),
+            invite_id=invite_id,
+            debounce_ms=debounce_ms,
+            **self.options[PUBLISH].as_kwargs(),
+        )
+        return job is not None
+
+
+def create_queues(
+    redis: RedisSettings, worker: WorkerSettings, *, client: aioredis.Redis | None = None
+) -> Queues:
+    """The queues on `client`, or on a client of their own (TCP or unix socket: SAQ's own
+    from_url takes no unix URL)."""
+    client = client or aioredis.Redis.from_url(
+        redis.url, socket_connect_timeout=1.0, socket_timeout=5.0, health_check_interval=10
+    )
+    return Queues(
+        publish=RedisQueue(client, name=redis.queue_name),
+        enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
+        options={PUBLISH: PUBLISH_OPTIONS, ENRICH: enrich_options(worker)},
+    )

@@ -1,0 +1,38 @@
+"""Error reporting to Sentry, when SENTRY_DSN is set."""
+
+from __future__ import annotations
+
+from core.settings import Settings
+
+
+def init_sentry(settings: Settings, *, component: str) -> bool:
+    dsn = settings.observability.sentry_dsn
+    if dsn is None:
+        return False
+    import sentry_sdk
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    # SAQ logs every failed attempt with logger.exception: one Sentry event per retry. The
+    # worker reports terminal failures itself (dead letters), so SAQ's logger is ignored.
+    ignore_logger("saq")
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=settings.observability.environment,
+        server_name=component,
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+    sentry_sdk.set_tag("component", component)
+    return True
+
+
+def report_dead_letter(task: str, invite_id: object, error: str) -> None:
+    """One Sentry event per job that failed for good (not one per attempt, as SAQ would)."""
+    import sentry_sdk
+
+    if not sentry_sdk.is_initialized():
+        return
+    with sentry_sdk.new_scope() as scope:
+        scope.set_tag("task", task)
+        scope.set_context("job", {"invite_id": invite_id, "error": error[-2000:]})
+        sentry_sdk.capture_message(f"dead letter: {task}", level="error")

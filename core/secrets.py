@@ -1,0 +1,27 @@
+"""Unguessable identifiers and tokens, and how their hashes are kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+SLUG_BYTES = 10  # 80 bits from the CSPRNG; base64url makes that 14 characters
+SLUG_PATTERN = r"^[A-Za-z0-9_-]+$"
+TOKEN_PREFIX = "tf_"  # noqa: S105 - a prefix, not a secret
+
+
+def new_slug() -> str:
+    return secrets.token_urlsafe(SLUG_BYTES)
+
+
+def new_api_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_participant_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def digest(secret: str) -> bytes:
+    """SHA-256 is enough here: the secrets are 144+ random bits, so no stretching is needed."""
+    return hashlib.sha256(secret.encode()).digest()

@@ -1,0 +1,1 @@
+"""A local Google Places (API New) and Nominatim server, speaking their real HTTP shapes."""

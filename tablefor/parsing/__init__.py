@@ -1,8 +1,0 @@
-"""The booking parser: turns a pasted restaurant-booking confirmation into a ParseResult."""
-
-from __future__ import annotations
-
-from tablefor.parsing.parser import parse_booking
-from tablefor.parsing.result import ParseResult
-
-__all__ = ["ParseResult", "parse_booking"]
