@@ -68,8 +68,8 @@ async def is_behind(deps: Publisher, invite_id: int) -> bool:
 
 
 async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> PublishResult:
-    async with _leased(deps, invite_id) as lease:
-        if lease is None:
+    async with _leased(deps, invite_id) as (lease, released):
+        if not lease:
             return PublishResult(invite_id, None, 0, up_to_date=True)
         async with connection(deps.pool) as conn:
             snapshot = await load(conn, invite_id=invite_id)
@@ -95,6 +95,7 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
             )
         if not recorded:
             raise LeaseLost(f"invite {invite_id}: the publish lease lapsed")
+        released.set()  # the record freed the lease
     log.info(
         "published",
         extra={
@@ -108,8 +109,9 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
 
 
 @contextlib.asynccontextmanager
-async def _leased(deps: Publisher, invite_id: int) -> AsyncIterator[str | None]:
-    """The invite's publish lease for the block, renewed meanwhile; None if no such invite.
+async def _leased(deps: Publisher, invite_id: int) -> AsyncIterator[tuple[str, asyncio.Event]]:
+    """The invite's publish lease for the block, renewed meanwhile ("" if no such invite),
+    and an event the block sets once its own final write has freed the lease.
 
     Another publisher's lease is waited out: it ends when that publish does, or lapses within
     LEASE_SECONDS if its holder died.
@@ -122,20 +124,21 @@ async def _leased(deps: Publisher, invite_id: int) -> AsyncIterator[str | None]:
             ):
                 break
             if not await invite_work.exists(conn, invite_id=invite_id):
-                yield None
+                yield "", asyncio.Event()
                 return
         await asyncio.sleep(WAIT_STEP)
+    released = asyncio.Event()
     renewer = asyncio.create_task(_renew(deps, invite_id, lease))
     try:
-        yield lease
+        yield lease, released
     finally:
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewer
-        # A recorded publish freed the lease already; after a failure, free it for the retry.
-        with contextlib.suppress(TableforError):
-            async with connection(deps.pool) as conn:
-                await invite_work.release_lease(conn, invite_id=invite_id, lease=lease)
+        if not released.is_set():  # an early return or a failure: free it for the next try
+            with contextlib.suppress(TableforError):
+                async with connection(deps.pool) as conn:
+                    await invite_work.release_lease(conn, invite_id=invite_id, lease=lease)
 
 
 async def _renew(deps: Publisher, invite_id: int, lease: str) -> None:

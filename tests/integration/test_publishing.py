@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
@@ -14,7 +15,9 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
+from tests.support.processes import eventually
 from tests.support.recording_purger import RecordingPurger
+from tests.support.slow_storage import SlowStorage
 from workers import publishing
 
 pytestmark = pytest.mark.usefixtures("fake_places")
@@ -178,3 +181,45 @@ async def test_the_page_purges_the_edge_by_slug_key(
     request = purger.requests[-1]
     assert request.keys == (f"slug-{slug}",)
     assert f"/i/{slug}/rsvps.json" in request.paths
+
+
+async def test_concurrent_publishes_of_one_invite_take_turns(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
+) -> None:
+    slug = (await create_invite(api, auth))["slug"]
+    slow = SlowStorage(deps.publisher.storage, delay=0.3)
+    delayed = dataclasses.replace(deps.publisher, storage=slow)
+    pk = invite_id(database_url, slug)
+    first, second = await asyncio.gather(
+        publishing.publish(delayed, pk, force=True), publishing.publish(delayed, pk, force=True)
+    )
+    assert slow.most_in_flight <= 3  # one publish's objects at a time, never both
+    assert first.version == second.version
+
+
+async def test_a_publisher_that_lost_its_lease_publishes_again(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
+) -> None:
+    slug = (await create_invite(api, auth))["slug"]
+    pk = invite_id(database_url, slug)
+    slow = SlowStorage(deps.publisher.storage, delay=0.3)
+    running = asyncio.create_task(
+        publishing.publish(dataclasses.replace(deps.publisher, storage=slow), pk)
+    )
+    await eventually(lambda: slow.in_flight > 0, timeout=5, what="the publish to be in storage")
+    # Meanwhile another publisher took over a lapsed lease (and has let it lapse again).
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE invites SET publish_lease = gen_random_uuid(), "
+            "publish_lease_until = now() - interval '1 second' WHERE id = %s",
+            (pk,),
+        )
+    result = await running
+
+    assert slow.most_in_flight >= 1
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT version, published_version, publish_lease FROM invites WHERE id = %s", (pk,)
+        ).fetchone()
+    assert row is not None and row[1] == row[0] == result.version  # published after all
+    assert row[2] is None  # and the lease is free
