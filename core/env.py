@@ -15,6 +15,9 @@ class Env:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self._environ = environ
+        # Every secret value read through this view, and the passwords of URLs: error
+        # reports are scrubbed of each of them (core/observability.py).
+        self.secrets: list[str] = []
 
     def raw(self, name: str) -> str | None:
         value = self._environ.get(name)
@@ -32,6 +35,8 @@ class Env:
         value = self.raw(name)
         if value is not None and len(value) < 8:
             raise SettingsError(f"{name}: looks too short to be a real secret")
+        if value is not None:
+            self.secrets.append(value)
         return value
 
     def integer(self, name: str, default: int, *, low: int, high: int) -> int:
@@ -80,6 +85,8 @@ class Env:
         if raw is None:
             return None
         parts = urlsplit(raw)
+        if parts.password:
+            self.secrets.append(parts.password)
         if parts.scheme not in schemes:
             raise SettingsError(f"{name}: expected a {'/'.join(schemes)} URL, got {_redact(raw)!r}")
         if not parts.netloc and parts.scheme not in {"unix", "redis+unix"} and "host=" not in raw:

@@ -1,8 +1,36 @@
-"""Error reporting to Sentry, when SENTRY_DSN is set."""
+"""Error reporting to Sentry, when SENTRY_DSN is set, with secrets kept out of every report.
+
+sentry-sdk attaches the local variables of each frame (useful, and kept), and its default
+scrubber matches only a list of key names: it does not know `Fastly-Key`, `X-Goog-Api-Key` or
+our own names, and a secret in a string (a URL, an object's repr) passes by name. So every
+event is scrubbed twice: by key name (the SDK's data-collection denylists, our names added),
+and then by value — each configured secret (settings.observability.scrubbed) replaced
+wherever it appears, however deep.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
 from core.settings import Settings
+
+FILTERED = "[Filtered]"
+# Key names, compared lower-cased, whose values never leave the process.
+SECRET_KEYS = (
+    "fastly-key",
+    "fastly_key",
+    "x-goog-api-key",
+    "x_goog_api_key",
+    "api_token",
+    "_token",
+    "_key",
+    "token_hash",
+    "participant_key",
+    "dsn",
+)
+
+Event = dict[str, Any]
 
 
 def init_sentry(settings: Settings, *, component: str) -> bool:
@@ -11,19 +39,67 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
         return False
     import sentry_sdk
     from sentry_sdk.integrations.logging import ignore_logger
+    from sentry_sdk.scrubber import DEFAULT_DENYLIST
+    from sentry_sdk.types import Event as SentryEvent
+    from sentry_sdk.types import Hint
 
     # SAQ logs every failed attempt with logger.exception: one Sentry event per retry. The
     # worker reports terminal failures itself (dead letters), so SAQ's logger is ignored.
     ignore_logger("saq")
+    scrub = value_scrubber(settings.observability.scrubbed)
+    denied = [*DEFAULT_DENYLIST, *SECRET_KEYS]
+
+    def before_send(event: SentryEvent, hint: Hint) -> SentryEvent:
+        return cast("SentryEvent", scrub(cast("Event", event)))
+
     sentry_sdk.init(
         dsn=dsn,
         environment=settings.observability.environment,
         server_name=component,
-        send_default_pii=False,
+        # No identities, cookies or request bodies (a pasted booking names people); headers
+        # and frame variables only through the denylist below.
+        data_collection={
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_bodies": [],
+            "http_headers": {"request": {"mode": "denylist", "terms": denied}},
+            "stack_frame_variables": {"mode": "denylist", "terms": denied},
+        },
         traces_sample_rate=0.0,
+        before_send=before_send,
+        before_send_transaction=before_send,
     )
     sentry_sdk.set_tag("component", component)
     return True
+
+
+def value_scrubber(secrets: Sequence[str]) -> Callable[[Event], Event]:
+    """A function that replaces each of `secrets` wherever it appears in an event."""
+    # Longest first: a secret that contains another is replaced whole.
+    known = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+
+    def scrub_text(text: str) -> str:
+        for secret in known:
+            if secret in text:
+                text = text.replace(secret, FILTERED)
+        return text
+
+    def scrub(node: Any) -> Any:
+        if isinstance(node, str):
+            return scrub_text(node)
+        if isinstance(node, dict):
+            return {scrub(key): scrub(value) for key, value in node.items()}
+        if isinstance(node, list | tuple):
+            return [scrub(item) for item in node]
+        return node
+
+    def scrub_event(event: Event) -> Event:
+        if not known:
+            return event
+        cleaned: Event = scrub(event)
+        return cleaned
+
+    return scrub_event
 
 
 def report_dead_letter(task: str, invite_id: object, error: str) -> None:

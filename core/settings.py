@@ -117,6 +117,9 @@ class ObservabilitySettings(msgspec.Struct, frozen=True):
     sentry_dsn: str | None
     environment: str
     log_level: str
+    # Values no error report may carry: every secret setting, URL passwords, and the cloud
+    # credentials libraries read from the environment themselves.
+    scrubbed: tuple[str, ...] = ()
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -166,19 +169,31 @@ class Settings(msgspec.Struct, frozen=True):
                     "TABLEFOR_ENRICH_RETRY_CAP", 60.0, low=0.0, high=86_400.0
                 ),
             ),
-            observability=ObservabilitySettings(
-                sentry_dsn=env.url("SENTRY_DSN", None, schemes=("http", "https")),
-                environment=env.text("TABLEFOR_ENVIRONMENT", "development"),
-                log_level=env.choice(
-                    "TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
-                ),
-            ),
+            # Last: it lists the secrets every other part read.
+            observability=_observability(env),
         )
 
 
 def data_dir_from(env: Env) -> Path:
     """Embedded servers, local storage and the edge's files live here."""
     return env.path("TABLEFOR_DATA_DIR", Path("var")).absolute()
+
+
+# Credentials that libraries read from the environment themselves (boto3's chain).
+_LIBRARY_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+
+
+def _observability(env: Env) -> ObservabilitySettings:
+    sentry_dsn = env.url("SENTRY_DSN", None, schemes=("http", "https"))
+    for name in _LIBRARY_SECRETS:  # not ours to validate, only to keep out of reports
+        if (value := env.raw(name)) is not None:
+            env.secrets.append(value)
+    return ObservabilitySettings(
+        sentry_dsn=sentry_dsn,
+        environment=env.text("TABLEFOR_ENVIRONMENT", "development"),
+        log_level=env.choice("TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
+        scrubbed=tuple(dict.fromkeys(env.secrets)),
+    )
 
 
 def _database(env: Env) -> DatabaseSettings:
