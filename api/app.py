@@ -16,6 +16,7 @@ from litestar.types import ASGIApp, Message, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.access import decision_of, guard
+from api.bodies import BodyCheckingRequest
 from api.idempotency import IdempotencyStore
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Litestar:
             ],
         ),
         request_max_body_size=settings.api.max_body_bytes,
+        request_class=BodyCheckingRequest,
         logging_config=None,  # our JSON lines (core.logs), configured by the process
         debug=False,
     )

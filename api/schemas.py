@@ -15,6 +15,10 @@ from core.secrets import SLUG_PATTERN
 # At least one visible character; the bounds are checked again after trimming.
 _VISIBLE = r"\S"
 
+# Fields whose text may span lines: tabs and line breaks are allowed in them, and in no other
+# string field; every other control character is refused everywhere (api/bodies.py).
+MULTILINE_FIELDS = frozenset({"text", "message"})
+
 # An invite's slug as a path parameter (the one definition every route uses).
 Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=SLUG_PATTERN)]
 Text = Annotated[str, Meta(min_length=1, max_length=20_000, description="A pasted booking")]
