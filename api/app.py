@@ -86,7 +86,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_send=[_rate_limit_headers],
+        before_send=[_response_headers],
         openapi_config=OpenAPIConfig(
             title="Tablefor API",
             version="1.0.0",
@@ -131,11 +131,16 @@ def _services(state: State) -> Services:
     return services
 
 
-async def _rate_limit_headers(message: Message, scope: Scope) -> None:
+async def _response_headers(message: Message, scope: Scope) -> None:
+    """Every API response, errors and 429s included, is private to its caller: `no-store`
+    unless a route says otherwise (the docs page's vendored script). Successes carry the
+    tightest rate-limit decision of the request."""
     if message["type"] != "http.response.start":
         return
-    decision = decision_of(scope.get("state", {}))
     mutable = MutableScopeHeaders.from_message(message)
+    if "cache-control" not in mutable:
+        mutable["Cache-Control"] = "no-store"
+    decision = decision_of(scope.get("state", {}))
     if decision is not None and "ratelimit-limit" not in mutable:  # a 429 carries its own
         headers = rate_limit_headers(
             decision.limit, decision.remaining, decision.reset, decision.window

@@ -96,6 +96,8 @@ _GET_OWNED = (
     "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
 )
 
+_ID_OWNED = "SELECT id FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
+
 _LIST_OWNED = (
     "SELECT "
     + COLUMNS
@@ -139,6 +141,12 @@ async def get_by_id(conn: Connection, *, invite_id: int) -> InviteRow | None:
 
 async def get_by_slug(conn: Connection, *, slug: str) -> InviteRow | None:
     return await _maybe(conn, _GET_BY_SLUG, {"slug": slug})
+
+
+async def id_owned(conn: Connection, *, slug: str, creator_id: int) -> int | None:
+    cursor = await conn.execute(_ID_OWNED, {"slug": slug, "creator_id": creator_id})
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def list_owned(
