@@ -18,7 +18,7 @@ from api.state import Services
 from cdn import layout
 from core.db import invites
 from core.db.pool import Connection, connection, transaction
-from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
+from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
 from core.errors import Conflict, InvalidInput, NotFound
 from core.parsing import ParseResult, parse_booking
 from core.secrets import SLUG_SHAPE, new_slug
@@ -80,6 +80,7 @@ def build_new_invite(
         message=_clean_message(body.message),
         host_name=_clean(body.host_name),
         close_when_full=body.close_when_full,
+        max_answers=body.max_answers,
         timezone=tz.key,
         enrich_state=EnrichState.PENDING,
         **fields,
@@ -191,6 +192,8 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         timezone=row.timezone,
         party_size=row.party_size,
         close_when_full=row.close_when_full,
+        max_answers=row.max_answers,
+        answer_cap=answer_cap(row.party_size, row.max_answers),
         booking_id=row.booking_id,
         offer=row.offer,
         source=row.source,

@@ -71,14 +71,26 @@ async def for_invite(conn: Connection, *, invite_id: int) -> list[RsvpRow]:
         return await cursor.fetchall()
 
 
-_GOING_WITHOUT = """
-SELECT COALESCE(sum(1 + guests), 0) FROM rsvps
-WHERE invite_id = %(invite_id)s AND answer = 'IN' AND participant_key_hash <> %(key_hash)s
+class Tally(msgspec.Struct, frozen=True, kw_only=True):
+    """One invite's answers as one participant's new answer meets them."""
+
+    answers: int  # participants who have answered (this one included, if they have)
+    answered: bool  # this participant has answered before: a change, not a new answer
+    going_without: int  # people coming (guests included), leaving this participant out
+
+
+_TALLY = """
+SELECT count(*) AS answers,
+    COALESCE(bool_or(participant_key_hash = %(key_hash)s), false) AS answered,
+    COALESCE(sum(1 + guests) FILTER (
+        WHERE answer = 'IN' AND participant_key_hash <> %(key_hash)s), 0) AS going_without
+FROM rsvps WHERE invite_id = %(invite_id)s
 """
 
 
-async def going_without(conn: Connection, *, invite_id: int, key_hash: bytes) -> int:
-    """People coming (guests included), leaving out this participant's own current answer."""
-    cursor = await conn.execute(_GOING_WITHOUT, {"invite_id": invite_id, "key_hash": key_hash})
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+async def tally(conn: Connection, *, invite_id: int, key_hash: bytes) -> Tally:
+    async with conn.cursor(row_factory=class_row(Tally)) as cursor:
+        await cursor.execute(_TALLY, {"invite_id": invite_id, "key_hash": key_hash})
+        row = await cursor.fetchone()
+    assert row is not None  # an aggregate always answers one row
+    return row
