@@ -20,6 +20,7 @@ from api.bodies import BodyCheckingRequest
 from api.idempotency import IdempotencyStore
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
+from api.routes.guests import GuestController
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
 from api.routes.parse import parse
@@ -70,6 +71,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             parse,
             InviteController,
+            GuestController,
             rsvp,
             healthz,
             readyz,

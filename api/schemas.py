@@ -154,6 +154,21 @@ class RsvpOut(msgspec.Struct, kw_only=True):
     participant_key: str
 
 
+class GuestOut(msgspec.Struct, kw_only=True):
+    """One answer as the host sees it: the whole name, never the guest's key."""
+
+    id: str  # opaque; DELETE /api/invites/{slug}/rsvps/{id} removes the answer
+    name: str
+    response: Answer
+    guests: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class GuestList(msgspec.Struct, kw_only=True):
+    items: list[GuestOut]  # in the order they first answered
+
+
 class Health(msgspec.Struct, kw_only=True):
     status: str
     checks: dict[str, str] = {}

@@ -100,6 +100,8 @@ _GET_OWNED = (
 )
 
 _ID_OWNED = "SELECT id FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
+# As answers lock it (lock_for_answer): a removal and an answer are counted one at a time.
+_LOCK_OWNED = _ID_OWNED + " FOR NO KEY UPDATE"
 
 _LIST_OWNED = (
     "SELECT "
@@ -148,6 +150,12 @@ async def get_by_slug(conn: Connection, *, slug: str) -> InviteRow | None:
 
 async def id_owned(conn: Connection, *, slug: str, creator_id: int) -> int | None:
     cursor = await conn.execute(_ID_OWNED, {"slug": slug, "creator_id": creator_id})
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def lock_owned(conn: Connection, *, slug: str, creator_id: int) -> int | None:
+    cursor = await conn.execute(_LOCK_OWNED, {"slug": slug, "creator_id": creator_id})
     row = await cursor.fetchone()
     return None if row is None else int(row[0])
 

@@ -150,6 +150,7 @@ CREATE TABLE public.rsvps (
     guests integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT rsvps_answer_check CHECK ((answer = ANY (ARRAY['IN'::text, 'MAYBE'::text, 'OUT'::text]))),
     CONSTRAINT rsvps_guests_check CHECK (((guests >= 0) AND (guests <= 10))),
     CONSTRAINT rsvps_name_check CHECK (((length(name) >= 1) AND (length(name) <= 60)))
