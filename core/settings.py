@@ -63,9 +63,10 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.RSVP: ((30, 60), None),
 }
 # (limit, window) per invite, whoever calls: answers from many addresses still stop somewhere.
-# Generous for real use (a table of 50 answering and changing their minds within the hour).
+# It refills twice as fast as one client may send (RSVP_PER_IP), so no single client can use
+# it up and lock the real guests out; a whole table answering at once fits in its burst.
 _INVITE_BUDGETS: dict[Limit, tuple[int, int]] = {
-    Limit.RSVP: (120, 3600),
+    Limit.RSVP: (60, 60),
 }
 
 

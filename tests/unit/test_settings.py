@@ -74,9 +74,12 @@ def test_answers_have_a_per_invite_budget_too() -> None:
         }
     ).api.budgets
 
-    assert default[Limit.RSVP].per_invite == RateLimit(limit=120, window=3600)
+    assert default[Limit.RSVP].per_invite == RateLimit(limit=60, window=60)
     assert changed[Limit.RSVP].per_invite == RateLimit(limit=9, window=60)
     assert default[Limit.CREATE].per_invite is None
+    # No single client, sending as fast as it may, can use up an invite's budget.
+    per_ip, per_invite = default[Limit.RSVP].per_ip, default[Limit.RSVP].per_invite
+    assert per_invite.limit / per_invite.window > per_ip.limit / per_ip.window
     assert "TABLEFOR_LIMIT_RSVP_PER_INVITE" in limit_variables(5)
 
 
