@@ -1,13 +1,16 @@
 """Who may call a route and how often: one Litestar guard for every API route.
 
-A route says what it needs in its `opt`: `limit` (a Limit: its per-IP budget, and its
-per-creator budget when a creator calls) and `creator=True` (a creator's token is required).
+A route says what it needs in its `opt`: `limit` (a Limit: its per-IP budget, its per-creator
+budget when a creator calls, and its per-invite budget on a route of one invite) and
+`creator=True` (a creator's token is required). All of a request's budgets are charged together
+or not at all.
 The guard checks both before the handler runs and leaves the creator's id in the request state,
 where handlers take it as the `creator_id` dependency.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request
@@ -16,13 +19,15 @@ from litestar.handlers.base import BaseRouteHandler
 
 from api.auth import Caller, authenticate, bearer_token, client_ip, known_creator
 from api.state import Services
-from core.ratelimit import Check, Decision
+from core.ratelimit import Check, Decision, client_key
+from core.secrets import SLUG_SHAPE
 from core.settings import Budget, Limit
 
 LIMIT = "limit"
 CREATOR = "creator"
 _CREATOR_ID = "creator_id"
 _DECISION = "rate_limit"
+_SLUG = re.compile(SLUG_SHAPE)
 
 
 async def guard(connection: Caller, handler: BaseRouteHandler) -> None:
@@ -39,7 +44,8 @@ async def guard(connection: Caller, handler: BaseRouteHandler) -> None:
     if as_creator:
         connection.state[_CREATOR_ID] = await _limited_creator(connection, services, limit, budget)
     else:
-        await _enforce(connection, services, [_ip_check(connection, limit, budget)])
+        checks = [_ip_check(connection, limit, budget), *_invite_check(connection, limit, budget)]
+        await _enforce(connection, services, checks)
 
 
 async def _limited_creator(
@@ -52,19 +58,31 @@ async def _limited_creator(
     one round trip; otherwise the IP's budget comes first, so that unknown tokens cannot flood
     the database with lookups."""
     ip_check = _ip_check(connection, limit, budget)
+    invite_checks = _invite_check(connection, limit, budget)
     known = known_creator(connection, services)
     if known is not None:
-        await _enforce(connection, services, [ip_check, *_creator_check(limit, budget, known)])
+        creator_checks = _creator_check(limit, budget, known)
+        await _enforce(connection, services, [ip_check, *creator_checks, *invite_checks])
         return known
     await _enforce(connection, services, [ip_check])
     creator_id = await authenticate(connection, services)
-    if checks := _creator_check(limit, budget, creator_id):
+    if checks := [*_creator_check(limit, budget, creator_id), *invite_checks]:
         await _enforce(connection, services, checks)
     return creator_id
 
 
 def _ip_check(connection: Caller, limit: Limit, budget: Budget) -> Check:
-    return (f"{limit}:ip", client_ip(connection), budget.per_ip)
+    """Per client: an IPv4 address, or an IPv6 /64 (one client holds all of its addresses)."""
+    return (f"{limit}:ip", client_key(client_ip(connection)), budget.per_ip)
+
+
+def _invite_check(connection: Caller, limit: Limit, budget: Budget) -> list[Check]:
+    """Per invite, whoever calls: many addresses together still meet one budget. Only for
+    slugs of a possible shape (the handler refuses the rest), so keys stay small."""
+    slug = connection.path_params.get("slug")
+    if budget.per_invite is None or not isinstance(slug, str) or not _SLUG.fullmatch(slug):
+        return []
+    return [(f"{limit}:invite", slug, budget.per_invite)]
 
 
 def _creator_check(limit: Limit, budget: Budget, creator_id: int) -> list[Check]:

@@ -16,9 +16,11 @@ from litestar.types import ASGIApp, Message, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.access import decision_of, guard
+from api.bodies import BodyCheckingRequest
 from api.idempotency import IdempotencyStore
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
+from api.routes.guests import GuestController
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
 from api.routes.parse import parse
@@ -69,6 +71,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             parse,
             InviteController,
+            GuestController,
             rsvp,
             healthz,
             readyz,
@@ -85,7 +88,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_send=[_rate_limit_headers],
+        before_send=[_response_headers],
         openapi_config=OpenAPIConfig(
             title="Tablefor API",
             version="1.0.0",
@@ -97,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
             ],
         ),
         request_max_body_size=settings.api.max_body_bytes,
+        request_class=BodyCheckingRequest,
         logging_config=None,  # our JSON lines (core.logs), configured by the process
         debug=False,
     )
@@ -129,11 +133,16 @@ def _services(state: State) -> Services:
     return services
 
 
-async def _rate_limit_headers(message: Message, scope: Scope) -> None:
+async def _response_headers(message: Message, scope: Scope) -> None:
+    """Every API response, errors and 429s included, is private to its caller: `no-store`
+    unless a route says otherwise (the docs page's vendored script). Successes carry the
+    tightest rate-limit decision of the request."""
     if message["type"] != "http.response.start":
         return
-    decision = decision_of(scope.get("state", {}))
     mutable = MutableScopeHeaders.from_message(message)
+    if "cache-control" not in mutable:
+        mutable["Cache-Control"] = "no-store"
+    decision = decision_of(scope.get("state", {}))
     if decision is not None and "ratelimit-limit" not in mutable:  # a 429 carries its own
         headers = rate_limit_headers(
             decision.limit, decision.remaining, decision.reset, decision.window

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +17,14 @@ from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
 from api.state import Services
 from cdn import layout
 from core.db import invites
-from core.db.pool import connection, transaction
-from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
+from core.db.pool import Connection, connection, transaction
+from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
 from core.errors import Conflict, InvalidInput, NotFound
 from core.parsing import ParseResult, parse_booking
-from core.secrets import new_slug
+from core.secrets import SLUG_SHAPE, new_slug
 
 log = logging.getLogger("tablefor.api")
+_SLUG = re.compile(SLUG_SHAPE)
 
 _MERGED_FIELDS = (
     "restaurant_name",
@@ -78,6 +80,7 @@ def build_new_invite(
         message=_clean_message(body.message),
         host_name=_clean(body.host_name),
         close_when_full=body.close_when_full,
+        max_answers=body.max_answers,
         timezone=tz.key,
         enrich_state=EnrichState.PENDING,
         **fields,
@@ -150,14 +153,25 @@ async def get(services: Services, slug: str, *, creator_id: int) -> invites.Invi
 async def list_page(
     services: Services, *, creator_id: int, cursor: str | None, limit: int
 ) -> tuple[list[invites.InviteRow], str | None]:
-    before_id = decode_cursor(cursor) if cursor else None
+    """Newest first. The cursor is the slug of the last invite of the page before, resolved
+    within the creator's own invites: opaque, and it says nothing about anyone else's."""
     async with transaction(services.pool) as conn:
+        before_id = await _resolve_cursor(conn, cursor, creator_id=creator_id) if cursor else None
         rows = await invites.list_owned(
             conn, creator_id=creator_id, before_id=before_id, limit=limit + 1
         )
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].id) if more and rows else None
+    return rows, rows[-1].slug if more and rows else None
+
+
+async def _resolve_cursor(conn: Connection, cursor: str, *, creator_id: int) -> int:
+    found = None
+    if _SLUG.fullmatch(cursor):
+        found = await invites.id_owned(conn, slug=cursor, creator_id=creator_id)
+    if found is None:
+        raise InvalidInput("`cursor` is not one this API handed out; start again without it")
+    return found
 
 
 def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None = None) -> InviteOut:
@@ -178,6 +192,8 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         timezone=row.timezone,
         party_size=row.party_size,
         close_when_full=row.close_when_full,
+        max_answers=row.max_answers,
+        answer_cap=answer_cap(row.party_size, row.max_answers),
         booking_id=row.booking_id,
         offer=row.offer,
         source=row.source,
@@ -187,20 +203,6 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         updated_at=row.updated_at,
         warnings=warnings or [],
     )
-
-
-def encode_cursor(invite_id: int) -> str:
-    return f"{invite_id:x}"
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        value = int(cursor, 16)
-    except ValueError:
-        raise InvalidInput("`cursor` is not one this API handed out") from None
-    if not 0 < value < 2**63:
-        raise InvalidInput("`cursor` is not one this API handed out")
-    return value
 
 
 async def _request_work(

@@ -16,6 +16,7 @@ PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("tablefor.api")
 
 _STATUS: dict[type[errors.TableforError], int] = {
+    errors.MalformedInput: 400,
     errors.NotFound: 404,
     errors.Unauthorized: 401,
     errors.InvalidInput: 422,

@@ -11,7 +11,7 @@ from api.schemas import RsvpIn, RsvpOut
 from api.state import Services
 from core.db import invites, rsvps
 from core.db.pool import transaction
-from core.domain import Answer, InviteStatus
+from core.domain import Answer, InviteStatus, answer_cap
 from core.errors import Conflict, NotFound
 from core.secrets import digest, new_participant_key
 
@@ -19,7 +19,7 @@ log = logging.getLogger("tablefor.api")
 
 
 class InviteClosed(Conflict):
-    """The invite takes no answers: cancelled, or the dinner has begun."""
+    """The invite takes no (more) answers: cancelled, begun, full, or at its cap of answers."""
 
     def __init__(self, detail: str, reason: str) -> None:
         super().__init__(detail)
@@ -34,10 +34,8 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
         if invite is None:
             raise NotFound("no such invite")
         _check_open(invite)
-        if body.response == Answer.IN and invite.close_when_full and invite.party_size:
-            going = await rsvps.going_without(conn, invite_id=invite.id, key_hash=digest(key))
-            if going + 1 + body.guests > invite.party_size:
-                raise InviteClosed(_full(invite.party_size, going), "full")
+        tally = await rsvps.tally(conn, invite_id=invite.id, key_hash=digest(key))
+        _check_room(invite, tally, body)
         row = await rsvps.upsert(
             conn,
             invite_id=invite.id,
@@ -55,6 +53,21 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
         slug=slug, response=body.response, name=row.name, guests=row.guests, participant_key=key
     )
     return out, invite.id
+
+
+def _check_room(invite: invites.AnswerTarget, tally: rsvps.Tally, body: RsvpIn) -> None:
+    """A new participant needs room under the invite's cap (someone who answered before may
+    always change their answer); an IN needs a seat when the host closes at the party size."""
+    cap = answer_cap(invite.party_size, invite.max_answers)
+    if not tally.answered and tally.answers >= cap:
+        raise InviteClosed(
+            f"This invite takes no more answers: all {cap} have been given. "
+            "If you were invited, ask the host to make room.",
+            "limit",
+        )
+    seats = invite.party_size if invite.close_when_full else None
+    if body.response == Answer.IN and seats and tally.going_without + 1 + body.guests > seats:
+        raise InviteClosed(_full(seats, tally.going_without), "full")
 
 
 def _full(party_size: int, going: int) -> str:

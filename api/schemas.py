@@ -9,11 +9,15 @@ import msgspec
 from litestar.params import Parameter
 from msgspec import UNSET, Meta, UnsetType
 
-from core.domain import MAX_EXTRA_GUESTS, MAX_PARTY_SIZE, Answer
+from core.domain import MAX_ANSWERS, MAX_EXTRA_GUESTS, MAX_PARTY_SIZE, Answer
 from core.secrets import SLUG_PATTERN
 
 # At least one visible character; the bounds are checked again after trimming.
 _VISIBLE = r"\S"
+
+# Fields whose text may span lines: tabs and line breaks are allowed in them, and in no other
+# string field; every other control character is refused everywhere (api/bodies.py).
+MULTILINE_FIELDS = frozenset({"text", "message"})
 
 # An invite's slug as a path parameter (the one definition every route uses).
 Slug = Annotated[str, Parameter(min_length=12, max_length=14, pattern=SLUG_PATTERN)]
@@ -37,6 +41,14 @@ IsoDateTime = Annotated[
 ]
 PartySize = Annotated[int, Meta(ge=1, le=MAX_PARTY_SIZE)]
 Guests = Annotated[int, Meta(ge=0, le=MAX_EXTRA_GUESTS)]
+MaxAnswers = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=MAX_ANSWERS,
+        description="How many people may answer; null: three per seat (60 without a party size)",
+    ),
+]
 ParticipantKey = Annotated[str, Meta(min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -71,6 +83,7 @@ class CreateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     starts_at: AwareDateTime | None = None
     party_size: PartySize | None = None
     close_when_full: bool = False  # stop IN answers once the party size is reached
+    max_answers: MaxAnswers | None = None  # None: the default cap (core.domain.answer_cap)
     booking_id: BookingId | None = None
     offer: Offer | None = None
     title: Title | None = None
@@ -87,6 +100,7 @@ class UpdateInvite(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     starts_at: AwareDateTime | UnsetType = UNSET
     party_size: PartySize | UnsetType | None = UNSET
     close_when_full: bool | UnsetType = UNSET
+    max_answers: MaxAnswers | UnsetType | None = UNSET
 
 
 class RestaurantOut(msgspec.Struct, kw_only=True):
@@ -108,6 +122,8 @@ class InviteOut(msgspec.Struct, kw_only=True):
     timezone: str
     party_size: int | None
     close_when_full: bool
+    max_answers: int | None  # as the host set it; null: the default
+    answer_cap: int  # how many people may answer now (max_answers, or the default)
     booking_id: str | None
     offer: str | None
     source: str
@@ -136,6 +152,21 @@ class RsvpOut(msgspec.Struct, kw_only=True):
     name: str
     guests: int
     participant_key: str
+
+
+class GuestOut(msgspec.Struct, kw_only=True):
+    """One answer as the host sees it: the whole name, never the guest's key."""
+
+    id: str  # opaque; DELETE /api/invites/{slug}/rsvps/{id} removes the answer
+    name: str
+    response: Answer
+    guests: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class GuestList(msgspec.Struct, kw_only=True):
+    items: list[GuestOut]  # in the order they first answered
 
 
 class Health(msgspec.Struct, kw_only=True):

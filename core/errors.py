@@ -19,6 +19,10 @@ class NotFound(TableforError):
     """The thing does not exist, or it is not the caller's: the two look the same on purpose."""
 
 
+class MalformedInput(TableforError):
+    """The request cannot be read at all: a body that is not JSON, or nested far too deep."""
+
+
 class InvalidInput(TableforError):
     """The input is well-formed but not acceptable (a past start time, say)."""
 

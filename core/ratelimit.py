@@ -11,6 +11,7 @@ invite creation (the invite's work is recorded in PostgreSQL and survives a Redi
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import math
 import time
@@ -61,7 +62,25 @@ end
 return flat
 """
 
-Check = tuple[str, str, RateLimit]  # (name, identity, rule)
+Check = tuple[str, str, RateLimit]  # (name as "<limit>:<scope>", identity, rule)
+
+_SCOPES = {"ip": "from your network", "creator": "for your account", "invite": "for this invite"}
+# An IPv6 client is given a whole /64 (a home, a phone): any of its addresses is the same client.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_key(address: str) -> str:
+    """Whom a per-IP budget counts: an IPv4 address, or the /64 network of an IPv6 one (an
+    IPv4-mapped IPv6 address counts as its IPv4 address). Anything unparsable as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False))
+    return str(ip)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +132,9 @@ class RateLimiter:
         decisions = await self.check_all(checks)
         for (name, _, rule), decision in zip(checks, decisions, strict=True):
             if not decision.allowed:
+                kind, _, scope = name.partition(":")
                 raise RateLimited(
-                    f"Too many {name.split(':')[0]} requests; try again in "
+                    f"Too many {kind} requests {_SCOPES.get(scope, 'just now')}; try again in "
                     f"{decision.retry_after} s.",
                     retry_after=decision.retry_after,
                     limit=rule.limit,

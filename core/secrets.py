@@ -7,6 +7,7 @@ import secrets
 
 SLUG_BYTES = 10  # 80 bits from the CSPRNG; base64url makes that 14 characters
 SLUG_PATTERN = r"^[A-Za-z0-9_-]+$"
+SLUG_SHAPE = r"[A-Za-z0-9_-]{12,14}"  # what the database accepts (migrations/0001)
 TOKEN_PREFIX = "tf_"  # noqa: S105 - a prefix, not a secret
 
 

@@ -50,8 +50,9 @@ class Limit(enum.StrEnum):
 
 
 class Budget(msgspec.Struct, frozen=True):
-    per_ip: RateLimit
+    per_ip: RateLimit  # an IPv4 address, or an IPv6 /64 (core.ratelimit.client_key)
     per_creator: RateLimit | None  # None: anonymous callers only (RSVPs)
+    per_invite: RateLimit | None = None  # all callers together, on routes of one invite
 
 
 # (limit, window in seconds) per IP, and per creator where creators are involved.
@@ -60,6 +61,12 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.CREATE: ((30, 60), (100, 3600)),
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
+}
+# (limit, window) per invite, whoever calls: answers from many addresses still stop somewhere.
+# It refills twice as fast as one client may send (RSVP_PER_IP), so no single client can use
+# it up and lock the real guests out; a whole table answering at once fits in its burst.
+_INVITE_BUDGETS: dict[Limit, tuple[int, int]] = {
+    Limit.RSVP: (60, 60),
 }
 
 
@@ -211,15 +218,17 @@ def limit_variables(value: int) -> dict[str, str]:
         f"TABLEFOR_LIMIT_{limit.upper()}_PER_{who}": str(value)
         for limit, (_, per_creator) in _BUDGETS.items()
         for who in ("IP", "CREATOR")[: 2 if per_creator else 1]
-    }
+    } | {f"TABLEFOR_LIMIT_{limit.upper()}_PER_INVITE": str(value) for limit in _INVITE_BUDGETS}
 
 
 def _budget(env: Env, limit: Limit) -> Budget:
     per_ip, per_creator = _BUDGETS[limit]
+    per_invite = _INVITE_BUDGETS.get(limit)
     name = f"{limit.upper()}_PER"
     return Budget(
         per_ip=_limit(env, f"{name}_IP", *per_ip),
         per_creator=_limit(env, f"{name}_CREATOR", *per_creator) if per_creator else None,
+        per_invite=_limit(env, f"{name}_INVITE", *per_invite) if per_invite else None,
     )
 
 

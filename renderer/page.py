@@ -101,12 +101,20 @@ def _place_context(invite: Invite) -> dict[str, Any]:
 
 def _answers_context(invite: Invite) -> dict[str, Any]:
     going = words.going_count(invite.answers)
-    first_names = [words.first_name(a.name) for a in invite.answers if a.response == "IN"]
+    names, more_names = words.listed(
+        [words.first_name(a.name) for a in invite.answers if a.response == "IN"]
+    )
+    maybe, more_maybe = words.listed(
+        [words.first_name(a.name) for a in invite.answers if a.response == "MAYBE"]
+    )
     return {
         "going": going,
         "going_words": f"{going} going",
-        "names": [{"name": name, "initial": words.initial(name)} for name in first_names],
-        "maybe_names": [words.first_name(a.name) for a in invite.answers if a.response == "MAYBE"],
+        "names": [{"name": name, "initial": words.initial(name)} for name in names],
+        "more_names": more_names,
+        "maybe_names": maybe,
+        "more_maybe_names": more_maybe,
+        "max_names": words.MAX_LISTED_NAMES,
         "counts": words.counts(invite.answers),
         "seats": _seats(invite.party_size, going),
         "full": words.is_full(invite),

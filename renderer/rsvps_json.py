@@ -16,12 +16,20 @@ class RsvpSummary(msgspec.Struct, frozen=True, kw_only=True):
     going: int  # people, guests included
     party_size: int | None
     full: bool  # the creator closes answers at the party size, and it is reached
-    names: list[str]  # first names of those coming, in the order they answered
+    names: list[str]  # first names of those coming, in the order they answered (the first 20)
+    more_names: int  # IN answers beyond those named
     maybe_names: list[str]
+    more_maybe_names: int
 
 
 def summarize(invite: Invite) -> RsvpSummary:
     answers = invite.answers
+    names, more_names = words.listed(
+        [words.first_name(a.name) for a in answers if a.response == "IN"]
+    )
+    maybe, more_maybe = words.listed(
+        [words.first_name(a.name) for a in answers if a.response == "MAYBE"]
+    )
     return RsvpSummary(
         version=invite.version,
         cancelled=invite.cancelled,
@@ -29,8 +37,10 @@ def summarize(invite: Invite) -> RsvpSummary:
         going=words.going_count(answers),
         party_size=invite.party_size,
         full=words.is_full(invite),
-        names=[words.first_name(a.name) for a in answers if a.response == "IN"],
-        maybe_names=[words.first_name(a.name) for a in answers if a.response == "MAYBE"],
+        names=names,
+        more_names=more_names,
+        maybe_names=maybe,
+        more_maybe_names=more_maybe,
     )
 
 

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 from renderer.model import Answer, Invite
 
 DINNER_LENGTH = timedelta(hours=2)
+# The page and rsvps.json name this many of those coming (and of the maybes); the rest are
+# counted as "+N more", so however many answer, the page stays the same size.
+MAX_LISTED_NAMES = 20
 
 _PRICE = {
     "PRICE_LEVEL_FREE": "Free",
@@ -87,6 +90,11 @@ def initial(name: str) -> str:
 
 def heading(invite: Invite) -> str:
     return invite.title or f"Dinner at {invite.restaurant.name}"
+
+
+def listed(names: list[str]) -> tuple[list[str], int]:
+    """The first MAX_LISTED_NAMES names (in answer order) and how many more there are."""
+    return names[:MAX_LISTED_NAMES], max(0, len(names) - MAX_LISTED_NAMES)
 
 
 def going_count(answers: tuple[Answer, ...]) -> int:

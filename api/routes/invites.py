@@ -55,10 +55,12 @@ class InviteController(Controller):
         self,
         services: ServicesDep,
         creator_id: CreatorId,
-        cursor: Annotated[str | None, Parameter(max_length=20, required=False)] = None,
+        cursor: Annotated[str | None, Parameter(required=False)] = None,
         limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
     ) -> InviteList:
-        """Keyset-paginated: pass `next_cursor` back as `cursor` for the next page."""
+        """Keyset-paginated: pass `next_cursor` back as `cursor` for the next page.
+
+        The cursor is opaque; one this API did not hand out to you is a 422."""
         rows, next_cursor = await invite_actions.list_page(
             services, creator_id=creator_id, cursor=cursor, limit=limit
         )

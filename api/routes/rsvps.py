@@ -17,6 +17,7 @@ from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody
 
 from api import rsvp_actions
 from api.access import LIMIT
+from api.bodies import decode_json, refuse_control_characters
 from api.openapi import schema_of
 from api.problems import on_domain_error
 from api.schemas import RsvpIn, RsvpOut, Slug
@@ -80,20 +81,23 @@ def _is_form(request: Request[Any, Any, Any]) -> bool:
 
 async def _read_body(request: Request[Any, Any, Any], *, form: bool, slug: str) -> RsvpIn:
     raw = await request.body()
+    if form:
+        fields = {k: v for k, v in parse_qsl(raw.decode("utf-8", "replace")) if v != ""}
+        remembered = request.cookies.get(KEY_COOKIE)
+        if remembered and "participant_key" not in fields:
+            fields["participant_key"] = remembered
+        refuse_control_characters(fields)
+        return _convert(fields, strict=False)
+    if request.content_type[0] != JSON:
+        raise InvalidInput("send JSON (application/json) or an HTML form")
+    return _convert(decode_json(raw), strict=True)
+
+
+def _convert(data: Any, *, strict: bool) -> RsvpIn:
     try:
-        if form:
-            fields = {k: v for k, v in parse_qsl(raw.decode("utf-8", "replace")) if v != ""}
-            remembered = request.cookies.get(KEY_COOKIE)
-            if remembered and "participant_key" not in fields:
-                fields["participant_key"] = remembered
-            return msgspec.convert(fields, RsvpIn, strict=False)
-        if request.content_type[0] != JSON:
-            raise InvalidInput("send JSON (application/json) or an HTML form")
-        return msgspec.json.decode(raw, type=RsvpIn)
+        return msgspec.convert(data, RsvpIn, strict=strict)
     except msgspec.ValidationError as error:
         raise InvalidInput(f"invalid answer: {error}") from None
-    except msgspec.DecodeError:
-        raise InvalidInput("the body is not valid JSON") from None
 
 
 def _reason(error: TableforError) -> str:

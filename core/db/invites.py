@@ -35,6 +35,7 @@ class InviteRow(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str
     party_size: int | None
     close_when_full: bool
+    max_answers: int | None
     booking_id: str | None
     offer: str | None
     enrich_state: str
@@ -66,6 +67,7 @@ class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
     timezone: str
     party_size: int | None
     close_when_full: bool
+    max_answers: int | None
     booking_id: str | None
     offer: str | None
     enrich_state: str
@@ -74,7 +76,8 @@ class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
 COLUMNS: LiteralString = """
     id, slug, creator_id, restaurant_id, status, source, title, message, host_name,
     restaurant_name, area, city, swiggy_restaurant_id, starts_at, timezone, party_size,
-    close_when_full, booking_id, offer, enrich_state, enrich_attempts, revision, revised_at,
+    close_when_full, max_answers, booking_id, offer, enrich_state, enrich_attempts, revision,
+    revised_at,
     version, published_version, published_at, og_image_key, og_inputs_hash, created_at,
     updated_at, cancelled_at
 """
@@ -82,12 +85,12 @@ COLUMNS: LiteralString = """
 _INSERT = (
     """
 INSERT INTO invites (slug, creator_id, source, title, message, host_name, restaurant_name, area,
-    city, swiggy_restaurant_id, starts_at, timezone, party_size, close_when_full, booking_id,
-    offer, enrich_state)
+    city, swiggy_restaurant_id, starts_at, timezone, party_size, close_when_full, max_answers,
+    booking_id, offer, enrich_state)
 VALUES (%(slug)s, %(creator_id)s, %(source)s, %(title)s, %(message)s, %(host_name)s,
     %(restaurant_name)s, %(area)s, %(city)s, %(swiggy_restaurant_id)s, %(starts_at)s,
-    %(timezone)s, %(party_size)s, %(close_when_full)s, %(booking_id)s, %(offer)s,
-    %(enrich_state)s)
+    %(timezone)s, %(party_size)s, %(close_when_full)s, %(max_answers)s, %(booking_id)s,
+    %(offer)s, %(enrich_state)s)
 RETURNING """
     + COLUMNS
 )
@@ -95,6 +98,10 @@ RETURNING """
 _GET_OWNED = (
     "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
 )
+
+_ID_OWNED = "SELECT id FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
+# As answers lock it (lock_for_answer): a removal and an answer are counted one at a time.
+_LOCK_OWNED = _ID_OWNED + " FOR NO KEY UPDATE"
 
 _LIST_OWNED = (
     "SELECT "
@@ -121,7 +128,7 @@ _GET_BY_SLUG = "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s"
 
 # Fields a creator may change after creating the invite.
 EDITABLE = frozenset(
-    {"title", "message", "host_name", "starts_at", "party_size", "close_when_full"}
+    {"title", "message", "host_name", "starts_at", "party_size", "close_when_full", "max_answers"}
 )
 
 
@@ -139,6 +146,18 @@ async def get_by_id(conn: Connection, *, invite_id: int) -> InviteRow | None:
 
 async def get_by_slug(conn: Connection, *, slug: str) -> InviteRow | None:
     return await _maybe(conn, _GET_BY_SLUG, {"slug": slug})
+
+
+async def id_owned(conn: Connection, *, slug: str, creator_id: int) -> int | None:
+    cursor = await conn.execute(_ID_OWNED, {"slug": slug, "creator_id": creator_id})
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def lock_owned(conn: Connection, *, slug: str, creator_id: int) -> int | None:
+    cursor = await conn.execute(_LOCK_OWNED, {"slug": slug, "creator_id": creator_id})
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def list_owned(
@@ -203,11 +222,12 @@ class AnswerTarget(msgspec.Struct, frozen=True):
     starts_at: datetime
     party_size: int | None
     close_when_full: bool
+    max_answers: int | None
 
 
 # Locks the row so answers to one invite are checked and counted one at a time.
 _LOCK_FOR_ANSWER = """
-SELECT id, status, starts_at, party_size, close_when_full FROM invites
+SELECT id, status, starts_at, party_size, close_when_full, max_answers FROM invites
 WHERE slug = %(slug)s FOR NO KEY UPDATE
 """
 

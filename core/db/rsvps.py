@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import LiteralString
+from uuid import UUID
 
 import msgspec
 from psycopg.rows import class_row
@@ -71,14 +72,69 @@ async def for_invite(conn: Connection, *, invite_id: int) -> list[RsvpRow]:
         return await cursor.fetchall()
 
 
-_GOING_WITHOUT = """
-SELECT COALESCE(sum(1 + guests), 0) FROM rsvps
-WHERE invite_id = %(invite_id)s AND answer = 'IN' AND participant_key_hash <> %(key_hash)s
+class Tally(msgspec.Struct, frozen=True, kw_only=True):
+    """One invite's answers as one participant's new answer meets them."""
+
+    answers: int  # participants who have answered (this one included, if they have)
+    answered: bool  # this participant has answered before: a change, not a new answer
+    going_without: int  # people coming (guests included), leaving this participant out
+
+
+_TALLY = """
+SELECT count(*) AS answers,
+    COALESCE(bool_or(participant_key_hash = %(key_hash)s), false) AS answered,
+    COALESCE(sum(1 + guests) FILTER (
+        WHERE answer = 'IN' AND participant_key_hash <> %(key_hash)s), 0) AS going_without
+FROM rsvps WHERE invite_id = %(invite_id)s
 """
 
 
-async def going_without(conn: Connection, *, invite_id: int, key_hash: bytes) -> int:
-    """People coming (guests included), leaving out this participant's own current answer."""
-    cursor = await conn.execute(_GOING_WITHOUT, {"invite_id": invite_id, "key_hash": key_hash})
+async def tally(conn: Connection, *, invite_id: int, key_hash: bytes) -> Tally:
+    async with conn.cursor(row_factory=class_row(Tally)) as cursor:
+        await cursor.execute(_TALLY, {"invite_id": invite_id, "key_hash": key_hash})
+        row = await cursor.fetchone()
+    assert row is not None  # an aggregate always answers one row
+    return row
+
+
+# --- the host's guest list ------------------------------------------------------------------
+
+
+class GuestRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: UUID  # the answer's public id (never the row's counter)
+    name: str
+    response: str
+    guests: int
+    created_at: datetime
+    updated_at: datetime
+
+
+_GUEST_LIST = """
+SELECT public_id AS id, name, answer AS response, guests, created_at, updated_at
+FROM rsvps WHERE invite_id = %(invite_id)s ORDER BY created_at, id
+"""
+
+# The answer goes and the invite owes a publish, in one statement.
+_REMOVE = """
+WITH gone AS (
+    DELETE FROM rsvps WHERE invite_id = %(invite_id)s AND public_id = %(answer_id)s
+    RETURNING invite_id
+), bump AS (
+    UPDATE invites SET version = version + 1, updated_at = now()
+    WHERE id IN (SELECT invite_id FROM gone)
+)
+SELECT count(*) FROM gone
+"""
+
+
+async def guest_list(conn: Connection, *, invite_id: int) -> list[GuestRow]:
+    async with conn.cursor(row_factory=class_row(GuestRow)) as cursor:
+        await cursor.execute(_GUEST_LIST, {"invite_id": invite_id})
+        return await cursor.fetchall()
+
+
+async def remove(conn: Connection, *, invite_id: int, answer_id: UUID) -> bool:
+    """Delete one answer of this invite (lock the invite first); False if it has no such one."""
+    cursor = await conn.execute(_REMOVE, {"invite_id": invite_id, "answer_id": answer_id})
     row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    return bool(row and row[0])

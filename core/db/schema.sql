@@ -87,7 +87,9 @@ CREATE TABLE public.invites (
     close_when_full boolean DEFAULT false NOT NULL,
     publish_lease uuid,
     publish_lease_until timestamp with time zone,
+    max_answers integer,
     CONSTRAINT invites_enrich_state_check CHECK ((enrich_state = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text, 'skipped'::text]))),
+    CONSTRAINT invites_max_answers_check CHECK (((max_answers >= 1) AND (max_answers <= 200))),
     CONSTRAINT invites_party_size_check CHECK (((party_size >= 1) AND (party_size <= 50))),
     CONSTRAINT invites_slug_check CHECK ((slug ~ '^[A-Za-z0-9_-]{12,14}$'::text)),
     CONSTRAINT invites_status_check CHECK ((status = ANY (ARRAY['active'::text, 'cancelled'::text]))),
@@ -148,6 +150,7 @@ CREATE TABLE public.rsvps (
     guests integer DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    public_id uuid DEFAULT gen_random_uuid() NOT NULL,
     CONSTRAINT rsvps_answer_check CHECK ((answer = ANY (ARRAY['IN'::text, 'MAYBE'::text, 'OUT'::text]))),
     CONSTRAINT rsvps_guests_check CHECK (((guests >= 0) AND (guests <= 10))),
     CONSTRAINT rsvps_name_check CHECK (((length(name) >= 1) AND (length(name) <= 60)))

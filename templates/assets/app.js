@@ -13,6 +13,7 @@
   var partySize = Number(body.getAttribute("data-party-size")) || 0;
   var cancelled = body.hasAttribute("data-cancelled");
   var storeKey = "tablefor:" + slug;
+  var MAX_NAMES = Number(($("[data-names]") || body).getAttribute("data-max-names")) || 20;
   var form = $("[data-rsvp]");
   var answered = $("[data-answered]");
   var statusBox = $("[data-status]");
@@ -44,12 +45,16 @@
   // --- the summary: read from the rendered page, then from rsvps.json ---------------------
   function readSummary() {
     var number = function (selector) { var el = $(selector); return el ? parseInt(el.textContent, 10) || 0 : 0; };
+    var more = function (selector) { var el = $(selector); return el ? Number(el.getAttribute("data-more")) || 0 : 0; };
     var maybe = $("[data-maybe]");
+    var maybeText = maybe && !maybe.hidden ? maybe.textContent.replace(/^Maybe: /, "").replace(/ \+\d+ more$/, "") : "";
     return {
       going: number("[data-going]"),
       counts: { IN: number(".count-in"), MAYBE: number(".count-maybe"), OUT: number(".count-out") },
-      names: all("[data-names] li").map(function (li) { return li.lastChild.textContent; }),
-      maybe_names: maybe && !maybe.hidden ? maybe.textContent.replace(/^Maybe: /, "").split(", ") : [],
+      names: all("[data-names] li:not([data-more])").map(function (li) { return li.lastChild.textContent; }),
+      more_names: more("[data-names] [data-more]"),
+      maybe_names: maybeText ? maybeText.split(", ") : [],
+      more_maybe_names: more("[data-maybe]"),
       full: !!($("[data-full]") && !$("[data-full]").hidden)
     };
   }
@@ -63,18 +68,30 @@
     setText(".count-out", s.counts.OUT + " out");
     all("[data-seats] .seat").forEach(function (seat, i) { seat.classList.toggle("taken", i < s.going); });
     var list = $("[data-names]");
+    var moreNames = s.more_names || 0, moreMaybe = s.more_maybe_names || 0;
     if (list) {
       list.textContent = "";
       s.names.forEach(function (name) { list.appendChild(person(name)); });
+      if (moreNames) list.appendChild(moreItem(moreNames));
     }
     var empty = $("[data-empty]");
     if (empty) empty.hidden = closed || s.names.length > 0;
     var maybe = $("[data-maybe]");
     if (maybe) {
       maybe.hidden = s.maybe_names.length === 0;
-      maybe.textContent = "Maybe: " + s.maybe_names.join(", ");
+      maybe.textContent = "Maybe: " + s.maybe_names.join(", ") + (moreMaybe ? " +" + moreMaybe + " more" : "");
+      maybe.setAttribute("data-more", String(moreMaybe));
     }
     setFull(!!s.full);
+  }
+
+  // Past the first MAX_NAMES names the rest are counted, never listed (renderer/words.py).
+  function moreItem(count) {
+    var li = document.createElement("li");
+    li.className = "more";
+    li.setAttribute("data-more", String(count));
+    li.textContent = "+" + count + " more";
+    return li;
   }
 
   function person(name) {
@@ -102,12 +119,17 @@
   function change(s, answer, sign) {
     var first = firstName(answer.name);
     var names = answer.response === "IN" ? s.names : answer.response === "MAYBE" ? s.maybe_names : null;
+    var more = answer.response === "IN" ? "more_names" : "more_maybe_names";
     s.counts[answer.response] = Math.max(0, s.counts[answer.response] + sign);
     if (answer.response === "IN") s.going = Math.max(0, s.going + sign * (1 + Number(answer.guests || 0)));
     if (!names) return;
-    if (sign > 0) { names.push(first); return; }
+    if (sign > 0) {
+      if (names.length < MAX_NAMES) names.push(first); else s[more] = (s[more] || 0) + 1;
+      return;
+    }
     var at = names.lastIndexOf(first);
     if (at >= 0) names.splice(at, 1);
+    else if (s[more] > 0) s[more] -= 1;
   }
 
   function load(untilNewerThan, attempts) {

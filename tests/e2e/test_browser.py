@@ -457,6 +457,37 @@ def test_an_answer_with_javascript_updates_in_place_and_is_remembered_and_change
     reader.shot("changed", at="#rsvp")
 
 
+def test_a_long_guest_list_names_twenty_and_counts_the_rest(
+    system: System, phone: Callable[..., Phone]
+) -> None:
+    slug = create(system, title="Big night", party_size=10)  # takes 30 answers
+    settled(system, slug)
+    for n in range(21):
+        answer(system, slug, "IN", f"Guest{n}")
+    answer(system, slug, "MAYBE", "Dev")
+    # Everything published before the page opens (the maybe comes last).
+    republished(system, slug, lambda s: s["more_names"] == 1 and s["maybe_names"] == ["Dev"])
+    reader = phone()
+    page = reader.open(slug)
+    listed = page.locator("[data-names] li:not([data-more])")
+    expect(listed).to_have_count(20)
+    expect(page.locator("[data-names] [data-more]")).to_have_text("+1 more")
+
+    fill_answer(page, "I’m in", "Meera")
+    page.get_by_role("button", name="Send my answer").click()
+
+    expect(page.locator("[data-answered-text]")).to_have_text("You’re in, Meera.")
+    expect(page.locator("[data-names] [data-more]")).to_have_text("+2 more")  # at once
+    expect(listed).to_have_count(20)
+    expect(page.locator(".count-in")).to_have_text("22 in")
+    expect(page.locator("[data-maybe]")).to_have_text("Maybe: Dev")
+    republished(system, slug, lambda s: s["more_names"] == 2 and len(s["names"]) == 20)
+    page = reader.open(slug)
+    expect(page.locator("[data-names] [data-more]")).to_have_text("+2 more")
+    expect(listed).to_have_count(20)
+    reader.shot("many-answers", at=".card-guests")
+
+
 def test_everything_works_by_keyboard(system: System, phone: Callable[..., Phone]) -> None:
     slug = create(system)
     settled(system, slug)

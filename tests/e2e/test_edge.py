@@ -137,6 +137,32 @@ def test_an_rsvp_reaches_the_summary_at_the_edge(system: System) -> None:
     assert summary["names"] == ["Meera"]
 
 
+def test_an_answer_the_host_removes_leaves_the_page_at_the_edge(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    for name in ("Meera", "Spammy"):
+        sent = httpx.post(
+            f"{system.url}/api/invites/{slug}/rsvp",
+            json={"response": "IN", "name": name},
+            timeout=10,
+        )
+        assert sent.status_code == 200
+    wait_for(lambda: page(system, f"/i/{slug}/rsvps.json").json()["going"] == 2, timeout=5)
+    guests = httpx.get(f"{system.url}/api/invites/{slug}/rsvps", headers=system.auth, timeout=5)
+    spam = next(g["id"] for g in guests.json()["items"] if g["name"] == "Spammy")
+
+    removed = httpx.delete(
+        f"{system.url}/api/invites/{slug}/rsvps/{spam}", headers=system.auth, timeout=5
+    )
+
+    assert removed.status_code == 204
+    summary = wait_for(
+        lambda: (r := page(system, f"/i/{slug}/rsvps.json").json())["going"] == 1 and r, timeout=5
+    )
+    assert summary["names"] == ["Meera"]
+    assert "Spammy" not in page(system, f"/i/{slug}").text
+
+
 def test_a_form_rsvp_through_the_edge_redirects_back_to_the_page(system: System) -> None:
     slug = create(system)
     settled(system, slug)

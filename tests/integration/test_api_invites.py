@@ -195,8 +195,39 @@ async def test_list_is_keyset_paginated_newest_first(
 
 
 async def test_bad_cursor_is_a_422(api: httpx.AsyncClient, auth: dict[str, str]) -> None:
-    response = await api.get("/api/invites", params={"cursor": "zz-top"}, headers=auth)
-    assert response.status_code == 422
+    for cursor in ("zz-top", "1", "7fffffffffffffff", "A" * 14, "A" * 300):
+        response = await api.get("/api/invites", params={"cursor": cursor}, headers=auth)
+        assert response.status_code == 422, cursor
+        assert "cursor" in response.json()["detail"]
+
+
+async def test_the_cursor_is_opaque_and_good_only_for_the_creator_it_was_handed_to(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    """It must not reveal how many invites exist (an id would), nor page through another
+    creator's list."""
+    for i in range(3):
+        await create(api, auth, restaurant_name=f"Place {i}", starts_at=future())
+    _, _, other_token = await add_creator(database_url, "ravi@example.com", None)
+    other = {"Authorization": f"Bearer {other_token}"}
+    await create(api, other, restaurant_name="Theirs 1", starts_at=future())
+    await create(api, other, restaurant_name="Theirs 2", starts_at=future())
+
+    mine = (await api.get("/api/invites", params={"limit": 1}, headers=auth)).json()
+    theirs = (await api.get("/api/invites", params={"limit": 1}, headers=other)).json()
+    with psycopg.connect(database_url) as conn:
+        ids = [row[0] for row in conn.execute("SELECT id FROM invites").fetchall()]
+
+    cursor = mine["next_cursor"]
+    assert cursor is not None
+    assert cursor not in {f"{i:x}" for i in ids} | {str(i) for i in ids}
+    swapped = await api.get("/api/invites", params={"cursor": theirs["next_cursor"]}, headers=auth)
+    assert swapped.status_code == 422
+    following = await api.get("/api/invites", params={"cursor": cursor}, headers=auth)
+    assert [item["restaurant"]["name"] for item in following.json()["items"]] == [
+        "Place 1",
+        "Place 0",
+    ]
 
 
 async def test_patch_changes_fields_and_owes_a_publish(

@@ -93,3 +93,44 @@ async def test_successful_responses_carry_ratelimit_headers(api: httpx.AsyncClie
     assert response.status_code == 200
     assert int(response.headers["ratelimit-remaining"]) >= 0
     assert "ratelimit-reset" in response.headers
+
+
+async def test_rsvp_is_limited_per_invite_whatever_the_address(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    """Answers from many addresses to one invite still meet one budget; other invites are not
+    touched by it."""
+    settings = with_limits(env, RSVP_PER_INVITE=3)
+    async with api_client(settings) as api:
+        slug = (await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"]
+        other = (await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"]
+    statuses = []
+    for n in range(4):
+        async with api_client(settings, client_ip=f"203.0.113.{n + 10}") as client:
+            answer = {"response": "IN", "name": f"P{n}"}
+            response = await client.post(f"/api/invites/{slug}/rsvp", json=answer)
+            statuses.append(response.status_code)
+    async with api_client(settings, client_ip="203.0.113.99") as client:
+        elsewhere = await client.post(f"/api/invites/{other}/rsvp", json=answer)
+    assert statuses == [200, 200, 200, 429]
+    assert "for this invite" in response.json()["detail"]
+    assert response.headers["retry-after"]
+    assert elsewhere.status_code == 200
+
+
+async def test_an_ipv6_client_is_its_64(env: dict[str, str], auth: dict[str, str]) -> None:
+    """A /64 is one client (one home, one phone): new addresses in it get no new budget."""
+    settings = with_limits(env, RSVP_PER_IP=2)
+    async with api_client(settings) as api:
+        slug = (await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"]
+    statuses = []
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff:ffff:ffff:ffff"):
+        async with api_client(settings, client_ip=address) as client:
+            answer = {"response": "IN", "name": "P"}
+            statuses.append(
+                (await client.post(f"/api/invites/{slug}/rsvp", json=answer)).status_code
+            )
+    async with api_client(settings, client_ip="2001:db8:1:3::1") as neighbour:
+        next_door = await neighbour.post(f"/api/invites/{slug}/rsvp", json=answer)
+    assert statuses == [200, 200, 429]
+    assert next_door.status_code == 200

@@ -11,6 +11,8 @@ from litestar import Litestar, get
 from litestar.testing import AsyncTestClient
 
 from api.problems import EXCEPTION_HANDLERS
+from core.settings import Settings
+from tests.conftest import api_client
 
 
 async def test_parse_preview_returns_the_contract_fields(api: httpx.AsyncClient) -> None:
@@ -97,6 +99,44 @@ async def test_openapi_schema_and_docs_are_served_from_our_origin(api: httpx.Asy
     assert 'src="/api/schema/assets/rapidoc-min.js"' in docs.text
     assert "unpkg.com" not in docs.text
     assert script.status_code == 200 and len(script.content) > 100_000
+
+
+async def test_every_api_response_is_no_store_errors_and_429s_included(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    """Answers are private to their caller (a creator's list, a guest's key): no cache on the
+    way may keep one. Only the docs page's vendored script is cacheable."""
+    settings = Settings.from_env({**env, "TABLEFOR_LIMIT_PARSE_PER_IP": "1"})
+    invite = {"restaurant_name": "Toit", "starts_at": "2099-01-01T20:00:00+05:30"}
+    async with api_client(settings) as api:
+        created = await api.post("/api/invites", json=invite, headers=auth)
+        slug = created.json()["slug"]
+        responses = [
+            created,
+            await api.get("/api/invites", headers=auth),
+            await api.get(f"/api/invites/{slug}", headers=auth),
+            await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Dev"}),
+            await api.post(f"/api/invites/{slug}/rsvp", data={"response": "IN", "name": "Dev"}),
+            await api.get("/api/invites"),  # 401
+            await api.get("/api/invites/AAAAAAAAAAAAAA", headers=auth),  # 404
+            await api.get("/api/nowhere"),  # 404 of no route
+            await api.put("/api/parse", json={}),  # 405
+            await api.post("/api/invites", json={"party_size": 0}, headers=auth),  # 400
+            await api.post("/api/invites", json={}, headers=auth),  # 422
+            await api.post("/api/invites", content=b"x" * 70_000, headers=auth),  # 413
+            await api.post("/api/parse", json={"text": "dinner at 8"}),
+            await api.post("/api/parse", json={"text": "dinner at 8"}),  # 429
+            await api.get("/api/healthz"),
+            await api.get("/api/schema/openapi.json"),
+        ]
+        script = await api.get("/api/schema/assets/rapidoc-min.js")
+
+    statuses = [r.status_code for r in responses]
+    expected = [201, 200, 200, 200, 303, 401, 404, 404, 405, 400, 422, 413, 200, 429, 200, 200]
+    assert statuses == expected
+    for response in responses:
+        assert response.headers["cache-control"] == "no-store", response.request.url
+    assert "max-age=86400" in script.headers["cache-control"]
 
 
 async def test_an_unexpected_error_is_a_500_that_leaks_nothing() -> None:

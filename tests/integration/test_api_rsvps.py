@@ -208,3 +208,82 @@ async def test_a_full_table_refuses_more_in_answers_when_the_host_asked(
     assert "Only 1 place(s) left" in too_many.json()["detail"]
     assert "The table is full" in full.json()["detail"]
     assert form.headers["location"] == f"/i/{slug}#rsvp-error-full"
+
+
+async def make_sized_invite(
+    api: httpx.AsyncClient, auth: dict[str, str], **fields: object
+) -> httpx.Response:
+    when = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    response = await api.post(
+        "/api/invites", json={"restaurant_name": "Toit", "starts_at": when, **fields}, headers=auth
+    )
+    assert response.status_code == 201, response.text
+    return response
+
+
+async def test_an_invite_takes_three_answers_a_seat_then_only_changes(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    """A flood of anonymous answers stops at the cap; whoever answered can still change."""
+    created = await make_sized_invite(api, auth, party_size=2)
+    slug = created.json()["slug"]
+    assert (created.json()["max_answers"], created.json()["answer_cap"]) == (None, 6)
+    first = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "Asha"})
+    others = [
+        await api.post(f"/api/invites/{slug}/rsvp", json={"response": "OUT", "name": f"P{i}"})
+        for i in range(5)
+    ]
+
+    refused = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "X"})
+    by_form = await api.post(f"/api/invites/{slug}/rsvp", data={"response": "OUT", "name": "Y"})
+    made_up_key = await api.post(
+        f"/api/invites/{slug}/rsvp",
+        json={"response": "IN", "name": "Z", "participant_key": "k" * 24},
+    )
+    change = await api.post(
+        f"/api/invites/{slug}/rsvp",
+        json={
+            "response": "MAYBE",
+            "name": "Asha",
+            "participant_key": first.json()["participant_key"],
+        },
+    )
+
+    assert [r.status_code for r in [first, *others]] == [200] * 6
+    assert refused.status_code == made_up_key.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "takes no more answers" in refused.json()["detail"]
+    assert by_form.headers["location"] == f"/i/{slug}#rsvp-error-limit"
+    assert change.status_code == 200
+    assert len(rsvp_rows(database_url, slug)) == 6
+    assert ("Asha", "MAYBE", 0) in rsvp_rows(database_url, slug)
+
+
+async def test_the_host_sets_the_cap_of_answers(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    created = await make_sized_invite(api, auth, party_size=4, max_answers=1)
+    slug = created.json()["slug"]
+    assert created.json()["answer_cap"] == 1
+    await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "A"})
+    full = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "B"})
+
+    raised = await api.patch(f"/api/invites/{slug}", json={"max_answers": 2}, headers=auth)
+    room = await api.post(f"/api/invites/{slug}/rsvp", json={"response": "IN", "name": "B"})
+    default = await api.patch(f"/api/invites/{slug}", json={"max_answers": None}, headers=auth)
+    too_many = await api.patch(f"/api/invites/{slug}", json={"max_answers": 201}, headers=auth)
+    none = await api.patch(f"/api/invites/{slug}", json={"max_answers": 0}, headers=auth)
+
+    assert full.status_code == 409
+    assert raised.json()["answer_cap"] == 2 and room.status_code == 200
+    assert (default.json()["max_answers"], default.json()["answer_cap"]) == (None, 12)
+    assert too_many.status_code == none.status_code == 400
+
+
+async def test_without_a_party_size_sixty_people_may_answer(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    created = await make_sized_invite(api, auth)
+    big = await make_sized_invite(api, auth, party_size=50)
+    assert created.json()["answer_cap"] == 60
+    assert big.json()["answer_cap"] == 150

@@ -89,6 +89,37 @@ def test_names_are_first_names_with_their_initials_hindi_included(templates: Tem
     assert words.initial("") == "?"
 
 
+def test_a_flood_of_answers_names_twenty_and_counts_the_rest(templates: Templates) -> None:
+    answers = flood(34) + flood(25, "MAYBE") + flood(3, "OUT")
+
+    tree = lxml.html.fromstring(render(templates, make_invite(answers=answers, party_size=None)))
+
+    listed = tree.xpath("//*[@data-names]/li[not(@data-more)]")
+    more = tree.xpath("//*[@data-names]/li[@data-more]")
+    maybe = tree.xpath("//*[@data-maybe]")[0]
+    assert len(listed) == words.MAX_LISTED_NAMES == 20
+    assert [li.text_content() for li in more] == ["+14 more"]
+    assert more[0].get("data-more") == "14"
+    assert maybe.text_content().endswith(" +5 more") and maybe.get("data-more") == "5"
+    assert len(maybe.text_content().split(", ")) == 20
+    assert "34 people coming" in " ".join(tree.text_content().split())
+    assert "25 maybe" in tree.text_content()
+
+
+def test_the_page_does_not_grow_with_the_number_of_answers(templates: Templates) -> None:
+    forty = render(templates, make_invite(answers=flood(20) + flood(20, "MAYBE")))
+    two_hundred = render(templates, make_invite(answers=flood(100) + flood(100, "MAYBE")))
+
+    # Only the "+N more" items and the counts are added.
+    assert len(two_hundred.encode()) - len(forty.encode()) < 200
+
+
+def test_a_short_list_has_no_more_item(templates: Templates) -> None:
+    tree = lxml.html.fromstring(render(templates))
+    assert tree.xpath("//*[@data-more and not(@data-maybe)]") == []
+    assert "more" not in tree.xpath("//*[@data-maybe]")[0].text_content()
+
+
 def test_seats_show_how_full_the_table_is(templates: Templates) -> None:
     tree = lxml.html.fromstring(render(templates))
 
@@ -147,7 +178,7 @@ def test_every_form_outcome_has_its_message(templates: Templates) -> None:
 
     ids = {"rsvp-thanks"} | {
         f"rsvp-error-{reason}"
-        for reason in ("invalid", "busy", "unavailable", "past", "full", "cancelled")
+        for reason in ("invalid", "busy", "unavailable", "past", "full", "cancelled", "limit")
     }
 
     assert all(tree.get_element_by_id(i) is not None for i in ids)
@@ -266,8 +297,21 @@ def test_the_share_link_opens_whatsapp_with_the_page(templates: Templates) -> No
 # --- budgets ------------------------------------------------------------------------------------
 
 
+def flood(count: int, response: str = "IN") -> tuple[Answer, ...]:
+    """Answers with long, distinct, badly compressible first names (a flood's worst case)."""
+    return tuple(
+        Answer(
+            name=hashlib.sha256(f"{response}{n}".encode()).hexdigest()[:60],
+            response=response,
+            guests=0,
+        )
+        for n in range(count)
+    )
+
+
 def test_html_css_and_script_fit_the_compressed_budget(templates: Templates) -> None:
-    many = tuple(Answer(name=f"Guest {n}", response="IN", guests=0) for n in range(40))
+    # As many answers as any invite takes (core.domain.MAX_ANSWERS), half of them maybes.
+    many = flood(100) + flood(100, "MAYBE")
     html = render_page(
         make_invite(answers=many), site=SITE, og=OG, links=LINKS, templates=templates
     )

@@ -46,3 +46,17 @@ def test_full_only_when_the_creator_closes_answers_at_the_party_size() -> None:
 def test_carries_the_version_and_the_cancellation() -> None:
     result = summary(version=7, cancelled=True, answers=())
     assert (result.version, result.cancelled, result.going, result.names) == (7, True, 0, [])
+
+
+def test_names_beyond_twenty_are_counted_not_listed() -> None:
+    """However many answer, rsvps.json (and so the page's list) stays the same size."""
+    ins = tuple(Answer(name=f"In{i} Surname", response="IN", guests=0) for i in range(30))
+    maybes = tuple(Answer(name=f"Maybe{i}", response="MAYBE", guests=0) for i in range(21))
+
+    result = summary(answers=ins + maybes, party_size=None)
+
+    assert result.names == [f"In{i}" for i in range(20)]  # the first to answer
+    assert (result.more_names, len(result.maybe_names), result.more_maybe_names) == (10, 20, 1)
+    assert result.counts == {"IN": 30, "MAYBE": 21, "OUT": 0} and result.going == 30
+    few = summary()
+    assert (few.more_names, few.more_maybe_names) == (0, 0)

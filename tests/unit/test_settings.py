@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import SettingsError
-from core.settings import Limit, Settings
+from core.settings import Limit, RateLimit, Settings, limit_variables
 
 SERVICES = {"DATABASE_URL": "postgresql://db/tablefor", "REDIS_URL": "redis://cache:6379/0"}
 
@@ -62,6 +62,25 @@ def test_limits_are_configurable() -> None:
         settings.api.budgets[Limit.RSVP].per_ip.limit,
         settings.api.budgets[Limit.RSVP].per_ip.window,
     ) == (7, 30)
+
+
+def test_answers_have_a_per_invite_budget_too() -> None:
+    default = Settings.from_env(SERVICES).api.budgets
+    changed = Settings.from_env(
+        {
+            **SERVICES,
+            "TABLEFOR_LIMIT_RSVP_PER_INVITE": "9",
+            "TABLEFOR_LIMIT_RSVP_PER_INVITE_WINDOW": "60",
+        }
+    ).api.budgets
+
+    assert default[Limit.RSVP].per_invite == RateLimit(limit=60, window=60)
+    assert changed[Limit.RSVP].per_invite == RateLimit(limit=9, window=60)
+    assert default[Limit.CREATE].per_invite is None
+    # No single client, sending as fast as it may, can use up an invite's budget.
+    per_ip, per_invite = default[Limit.RSVP].per_ip, default[Limit.RSVP].per_invite
+    assert per_invite.limit / per_invite.window > per_ip.limit / per_ip.window
+    assert "TABLEFOR_LIMIT_RSVP_PER_INVITE" in limit_variables(5)
 
 
 @pytest.mark.parametrize("name", ["DATABASE_URL", "REDIS_URL"])
