@@ -208,10 +208,14 @@ def _top_block(title: str, host: str, fonts: FontSet) -> list[PlacedText]:
         else [("title", hosted_by, TITLE, 138)]
     )
     placed = [
-        _one_line(role, text, style, fonts, (MARGIN_X, baseline), TOP_BLOCK_WIDTH)
+        line
         for role, text, style, baseline in lines
+        if (line := _one_line(role, text, style, fonts, (MARGIN_X, baseline), TOP_BLOCK_WIDTH))
     ]
-    return [text for text in placed if text]
+    if len(placed) == 2:  # marks stacked below the title can reach the host's line
+        first, second = placed
+        placed[1:] = _moved([second], max(0.0, first.box[3] + 4 - second.box[1]))
+    return placed
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)
