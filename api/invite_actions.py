@@ -19,7 +19,7 @@ from core.db import invites
 from core.db.pool import connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
 from core.errors import Conflict, InvalidInput, NotFound
-from core.parsing import ParseResult, parse_booking
+from core.parsing import ParseResult
 from core.secrets import new_slug
 
 log = logging.getLogger("tablefor.api")
@@ -57,12 +57,9 @@ def merge(body: CreateInvite, parsed: ParseResult | None) -> dict[str, Any]:
 
 
 def build_new_invite(
-    body: CreateInvite, *, creator_id: int, now: datetime
+    body: CreateInvite, parsed: ParseResult | None, *, creator_id: int, now: datetime
 ) -> tuple[invites.NewInvite, list[str]]:
-    if body.text is None and body.restaurant_name is None and body.starts_at is None:
-        raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
     tz = zone(body.tz)
-    parsed = parse_booking(body.text, now=now, tz=tz) if body.text is not None else None
     fields = merge(body, parsed)
     if not fields["restaurant_name"]:
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
@@ -88,7 +85,13 @@ def build_new_invite(
 async def create(
     services: Services, body: CreateInvite, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[str]]:
-    new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
+    if body.text is None and body.restaurant_name is None and body.starts_at is None:
+        raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
+    now = datetime.now(UTC)
+    parsed = None
+    if body.text is not None:
+        parsed = await services.parser.parse(body.text, now=now, tz=zone(body.tz))
+    new, warnings = build_new_invite(body, parsed, creator_id=creator_id, now=now)
     # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
     # publishing and enrichment are written together, then both are enqueued.
     async with connection(services.pool) as conn:
