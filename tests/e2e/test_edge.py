@@ -198,6 +198,21 @@ def test_purging_is_refused_from_other_addresses(system: System) -> None:
     assert allowed.status_code == 200
 
 
+def test_the_cache_key_is_the_path_whatever_host_a_client_names(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    wait_for(lambda: page(system, f"/i/{slug}").headers["x-cache"] == "HIT", timeout=5)
+
+    invented = page(system, f"/i/{slug}", Host="invented.example")
+    another = page(system, f"/i/{slug}", Host=f"{slug.lower()}.example:8443")
+    unknown = [page(system, "/i/NoSuchInvite12", Host=f"h{n}.example") for n in range(2)]
+
+    assert invented.status_code == another.status_code == 200
+    assert invented.headers["x-cache"] == another.headers["x-cache"] == "HIT"
+    assert [r.status_code for r in unknown] == [404, 404]
+    assert unknown[1].headers["x-cache"] == "HIT"  # one cached 404 for every Host
+
+
 def test_unknown_pages_are_a_static_404_cached_briefly(system: System) -> None:
     first = page(system, "/i/ZZZZZZZZZZZZZZ")
     second = page(system, "/i/ZZZZZZZZZZZZZZ")
