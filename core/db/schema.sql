@@ -127,7 +127,9 @@ CREATE TABLE public.restaurants (
     looked_up_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT restaurants_swiggy_id_check CHECK ((swiggy_id ~ '^[0-9]{1,20}$'::text))
+    CONSTRAINT restaurants_maps_uri_http CHECK ((maps_uri ~* '^https?://[^/[:space:]]'::text)),
+    CONSTRAINT restaurants_swiggy_id_check CHECK ((swiggy_id ~ '^[0-9]{1,20}$'::text)),
+    CONSTRAINT restaurants_website_http CHECK ((website ~* '^https?://[^/[:space:]]'::text))
 );
 
 ALTER TABLE public.restaurants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
