@@ -176,6 +176,7 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
             area=row.area,
             city=row.city,
             swiggy_restaurant_id=row.swiggy_restaurant_id,
+            swiggy_restaurant_id_ignored=row.swiggy_id_ignored,
         ),
         starts_at=row.starts_at.astimezone(ZoneInfo(row.timezone)).isoformat(),
         timezone=row.timezone,
@@ -188,8 +189,18 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         published=row.published_version >= row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        warnings=warnings or [],
+        warnings=[*(warnings or []), *enrichment_warnings(row)],
     )
+
+
+def enrichment_warnings(row: invites.InviteRow) -> list[str]:
+    if not row.swiggy_id_ignored:
+        return []
+    return [
+        f"swiggy_restaurant_id {row.swiggy_restaurant_id} was not used: other invites with it "
+        f"are at a restaurant that does not match “{row.restaurant_name}”, so the restaurant's "
+        "details were looked up by its name, area and city"
+    ]
 
 
 def encode_cursor(invite_id: int) -> str:
