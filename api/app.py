@@ -18,6 +18,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api.access import decision_of, guard
 from api.bodies import BodyCheckingRequest
 from api.idempotency import IdempotencyStore
+from api.parsing import Parser
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
 from api.routes.guests import GuestController
@@ -58,6 +59,7 @@ def create_app(settings: Settings) -> Litestar:
                 prefix=f"{settings.redis.key_prefix}:idem",
             ),
             tokens=TokenCache(),
+            parser=Parser(),
         )
         try:
             yield

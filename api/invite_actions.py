@@ -20,7 +20,7 @@ from core.db import invites
 from core.db.pool import Connection, connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
 from core.errors import Conflict, InvalidInput, NotFound
-from core.parsing import ParseResult, parse_booking
+from core.parsing import ParseResult
 from core.secrets import SLUG_SHAPE, new_slug
 
 log = logging.getLogger("tablefor.api")
@@ -59,12 +59,9 @@ def merge(body: CreateInvite, parsed: ParseResult | None) -> dict[str, Any]:
 
 
 def build_new_invite(
-    body: CreateInvite, *, creator_id: int, now: datetime
+    body: CreateInvite, parsed: ParseResult | None, *, creator_id: int, now: datetime
 ) -> tuple[invites.NewInvite, list[str]]:
-    if body.text is None and body.restaurant_name is None and body.starts_at is None:
-        raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
     tz = zone(body.tz)
-    parsed = parse_booking(body.text, now=now, tz=tz) if body.text is not None else None
     fields = merge(body, parsed)
     if not fields["restaurant_name"]:
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
@@ -91,7 +88,13 @@ def build_new_invite(
 async def create(
     services: Services, body: CreateInvite, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[str]]:
-    new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
+    if body.text is None and body.restaurant_name is None and body.starts_at is None:
+        raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
+    now = datetime.now(UTC)
+    parsed = None
+    if body.text is not None:
+        parsed = await services.parser.parse(body.text, now=now, tz=zone(body.tz))
+    new, warnings = build_new_invite(body, parsed, creator_id=creator_id, now=now)
     # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
     # publishing and enrichment are written together, then both are enqueued.
     async with connection(services.pool) as conn:
@@ -187,6 +190,7 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
             area=row.area,
             city=row.city,
             swiggy_restaurant_id=row.swiggy_restaurant_id,
+            swiggy_restaurant_id_ignored=row.swiggy_id_ignored,
         ),
         starts_at=row.starts_at.astimezone(ZoneInfo(row.timezone)).isoformat(),
         timezone=row.timezone,
@@ -201,8 +205,18 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         published=row.published_version >= row.version,
         created_at=row.created_at,
         updated_at=row.updated_at,
-        warnings=warnings or [],
+        warnings=[*(warnings or []), *enrichment_warnings(row)],
     )
+
+
+def enrichment_warnings(row: invites.InviteRow) -> list[str]:
+    if not row.swiggy_id_ignored:
+        return []
+    return [
+        f"swiggy_restaurant_id {row.swiggy_restaurant_id} was not used: other invites with it "
+        f"are at a restaurant that does not match “{row.restaurant_name}”, so the restaurant's "
+        "details were looked up by its name, area and city"
+    ]
 
 
 async def _request_work(

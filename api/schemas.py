@@ -108,6 +108,9 @@ class RestaurantOut(msgspec.Struct, kw_only=True):
     area: str | None
     city: str | None
     swiggy_restaurant_id: str | None
+    # True when other invites with this Swiggy id are at restaurants that do not agree with this
+    # name and place: the id was not used to find the details, which were looked up by name.
+    swiggy_restaurant_id_ignored: bool = False
 
 
 class InviteOut(msgspec.Struct, kw_only=True):

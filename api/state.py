@@ -10,6 +10,7 @@ from litestar.params import SkipValidation
 from psycopg_pool import AsyncConnectionPool
 
 from api.idempotency import IdempotencyStore
+from api.parsing import Parser
 from api.token_cache import TokenCache
 from core.db.pool import Connection
 from core.jobs import Queues
@@ -26,6 +27,7 @@ class Services:
     limiter: RateLimiter
     idempotency: IdempotencyStore
     tokens: TokenCache
+    parser: Parser
 
 
 # How handlers ask for it: injected by name, as Litestar 3 will require, and not validated

@@ -6,7 +6,11 @@ realistic pasted booking (so the parser runs on every request). Baseline, measur
 run: GET /api/healthz on the same server (no database, no Redis: the HTTP stack's ceiling).
 
 Targets (issue 2): P95 <= 25 ms at concurrency 16 and >= 500 creates per second.
-Run: .venv/bin/python bench/create_invites.py [--seconds 10] [--workers 2]
+
+Last, creates at concurrency 16 again while 4 more connections post the heaviest text a client
+may send to POST /api/parse (20,000 characters, the parser's slowest per KB): what one hostile
+client costs everyone else (issue 9).
+Run: .venv/bin/python -m bench.create_invites [--seconds 10] [--workers 2]
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -37,16 +42,20 @@ BOOKING = (
     "restaurant details here: https://swiggy.onelink.me/BVRZ?af_dp=swiggydiners%3A%2F%2Fdetails"
     "%2F1271281%3Fsource%3Dsharing"
 )
+HOSTILE_TEXT = "@" * 20_000  # each '@' is looked at as a possible "at <place>"
 
 
-def post_script() -> str:
-    body = json.dumps({"text": BOOKING, "title": "Friday dinner"}).replace("'", "\\'")
-    return (
+def post_script(body: dict[str, str] | None = None) -> str:
+    """A create as the creator whose token is in BENCH_TOKEN; or `body`, posted anonymously."""
+    encoded = json.dumps(body or {"text": BOOKING, "title": "Friday dinner"}).replace("'", "\\'")
+    script = (
         'wrk.method = "POST"\n'
-        f"wrk.body = '{body}'\n"
+        f"wrk.body = '{encoded}'\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
-        'wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")\n'
     )
+    if body is None:
+        script += 'wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")\n'
+    return script
 
 
 def main() -> None:
@@ -88,6 +97,7 @@ def main() -> None:
                     env={"BENCH_TOKEN": token},
                 )
                 rows.append(_row(created, base_line))
+            beside_hostile, hostile = _beside_hostile_parses(base, token, args.seconds)
         with psycopg.connect(database_url) as conn:
             invites = conn.execute("SELECT count(*) FROM invites").fetchone()
     print(f"POST /api/invites — uvicorn, {args.workers} workers; {load_average()}")
@@ -113,6 +123,35 @@ def main() -> None:
         f"targets: p95 at 16 <= 25 ms -> {sixteen[3]} ms; "
         f">= 500 creates/s -> best {max(float(r[1]) for r in rows):.0f}/s"
     )
+    print(
+        f"beside {hostile.connections} connections posting {len(HOSTILE_TEXT):,}-character "
+        f"pastes to /api/parse ({hostile.requests_per_s:.0f} parses/s, "
+        f"P95 {hostile.p95_ms:.1f} ms): creates at 16 {beside_hostile.requests_per_s:.0f}/s, "
+        f"P50 {beside_hostile.p50_ms:.1f} ms, P95 {beside_hostile.p95_ms:.1f} ms, "
+        f"P99 {beside_hostile.p99_ms:.1f} ms (without: P95 {sixteen[3]} ms)"
+    )
+
+
+def _beside_hostile_parses(base: str, token: str, seconds: int) -> tuple[LoadResult, LoadResult]:
+    """Creates at 16 connections while 4 others post the longest, slowest texts to parse."""
+    with ThreadPoolExecutor(1) as background:
+        hostile = background.submit(
+            wrk,
+            f"{base}/api/parse",
+            label="hostile parse",
+            connections=4,
+            seconds=seconds,
+            script=post_script({"text": HOSTILE_TEXT}),
+        )
+        created = wrk(
+            f"{base}/api/invites",
+            label="create",
+            connections=16,
+            seconds=seconds,
+            script=post_script(),
+            env={"BENCH_TOKEN": token},
+        )
+        return created, hostile.result()
 
 
 def _row(created: LoadResult, base_line: LoadResult) -> list[str]:

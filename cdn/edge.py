@@ -10,7 +10,7 @@ import signal
 import socket
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -20,6 +20,7 @@ import httpx
 import jinja2
 
 from cdn import layout
+from cdn.purge.varnish import SECRET_HEADER
 from core.errors import SettingsError, Unavailable
 from core.settings import PurgeSettings, StorageSettings
 
@@ -45,6 +46,7 @@ class EdgePlan:
     origin_port: int
     s3_bucket: str | None = None
     purge_allow: tuple[str, ...] = ("127.0.0.1/32", "::1/128")
+    purge_secret: str | None = field(default=None, repr=False)
     listen_host: str = "127.0.0.1"
     api_host: str = "127.0.0.1"
 
@@ -79,6 +81,7 @@ def plan_for(
             origin_port=parts.port or 80,
             s3_bucket=storage.s3_bucket,
             purge_allow=allow,
+            purge_secret=purge.secret,
             listen_host=listen_host,
             api_host=api_host,
         )
@@ -90,6 +93,7 @@ def plan_for(
         origin_host="127.0.0.1",
         origin_port=free_port(),
         purge_allow=allow,
+        purge_secret=purge.secret,
         listen_host=listen_host,
         api_host=api_host,
     )
@@ -102,6 +106,8 @@ def render_vcl(plan: EdgePlan) -> str:
         api_port=plan.api_port,
         api_host=plan.api_host,
         purge_allow=[network.split("/") for network in plan.purge_allow],
+        purge_secret=plan.purge_secret,
+        purge_secret_header=SECRET_HEADER,
         s3_bucket=plan.s3_bucket,
         stale_while_revalidate=layout.STALE_WHILE_REVALIDATE,
         stale_if_error=layout.STALE_IF_ERROR,
@@ -166,7 +172,10 @@ class Edge:
         if plan.storage_dir is not None:
             plan.storage_dir.mkdir(parents=True, exist_ok=True)
             self.start_origin()
-        (plan.run_dir / "edge.vcl").write_text(render_vcl(plan))
+        vcl = plan.run_dir / "edge.vcl"
+        vcl.touch(mode=0o600)  # it may hold the purge secret
+        vcl.chmod(0o600)
+        vcl.write_text(render_vcl(plan))
         self._spawn("varnish", self._varnish_command())
         self.wait_until_up()
 

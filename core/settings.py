@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -20,6 +21,7 @@ GOOGLE_PLACES_URL = "https://places.googleapis.com"
 NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DATABASE_SCHEMES = ("postgresql", "postgres")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+_PURGE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{16,512}")
 
 
 class DatabaseSettings(msgspec.Struct, frozen=True):
@@ -89,6 +91,7 @@ class StorageSettings(msgspec.Struct, frozen=True):
 class PurgeSettings(msgspec.Struct, frozen=True):
     adapter: str  # "none" | "varnish" | "fastly" | "cloudflare" | "cloudfront"
     allow: tuple[Network, ...]  # who may send PURGE/BAN to our own edge
+    secret: str | None  # and, when set, the header value they must send along (VCL checks both)
     varnish_url: str | None
     fastly_service_id: str | None
     fastly_api_token: str | None
@@ -270,6 +273,7 @@ def purge_from(env: Env) -> PurgeSettings:
             "TABLEFOR_PURGE", "none", ("none", "varnish", "fastly", "cloudflare", "cloudfront")
         ),
         allow=env.networks("TABLEFOR_PURGE_ALLOW", "127.0.0.1/32,::1/128"),
+        secret=_purge_secret(env),
         varnish_url=env.url("TABLEFOR_VARNISH_URL", None, schemes=("http",)),
         fastly_service_id=env.optional_text("FASTLY_SERVICE_ID"),
         fastly_api_token=env.secret("FASTLY_API_TOKEN"),
@@ -287,6 +291,17 @@ def purge_from(env: Env) -> PurgeSettings:
         cloudfront_distribution_id=env.optional_text("CLOUDFRONT_DISTRIBUTION_ID"),
         cloudfront_endpoint_url=env.url("CLOUDFRONT_ENDPOINT_URL", None, schemes=("http", "https")),
     )
+
+
+def _purge_secret(env: Env) -> str | None:
+    """Sent as a header and written into the edge's VCL as a string: a token's characters only."""
+    secret = env.secret("TABLEFOR_PURGE_SECRET")
+    if secret is not None and not _PURGE_SECRET.fullmatch(secret):
+        raise SettingsError(
+            "TABLEFOR_PURGE_SECRET: use 16 or more letters, digits or - . _ ~ + / = "
+            "(for example the output of `openssl rand -hex 32`)"
+        )
+    return secret
 
 
 def _places(env: Env) -> PlacesSettings:

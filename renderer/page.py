@@ -16,6 +16,7 @@ import jinja2
 
 from renderer import words
 from renderer.fallback_image import Design, design_for
+from renderer.links import web_link
 from renderer.model import Invite, Links, OgImageRef, Site
 
 # The photo spans the card: the viewport less the page's side padding, up to the column's width.
@@ -91,7 +92,10 @@ def _place_context(invite: Invite) -> dict[str, Any]:
         "rating": f"{restaurant.rating:.1f}" if restaurant.rating else None,
         "rating_count": f"{restaurant.rating_count:,}" if restaurant.rating_count else None,
         "price": words.price_symbol(restaurant.price_level),
-        "maps_url": restaurant.maps_uri or _maps_search(invite),
+        # Provider links are checked where they become hrefs too: rows stored before the
+        # clients checked them, or by a provider we add later.
+        "maps_url": web_link(restaurant.maps_uri) or _maps_search(invite),
+        "website_url": web_link(restaurant.website),
         "photo": photo,
         "photo_srcset": ", ".join(f"{s.url} {s.width}w" for s in photo.sources) if photo else "",
         "photo_sizes": PHOTO_SIZES,

@@ -1,9 +1,17 @@
 """Enrichment: find the invite's restaurant through the providers, reuse what we know.
 
-Providers are tried in order (Google Places, then the keyless Nominatim); the first good match
-wins. A restaurant looked up within the reuse window (same Swiggy id, same name and place, or
-same provider place) is not looked up again. Retryable provider errors propagate so the queue
-retries the job with backoff; final ones end it in a dead letter (see workers/tasks.py).
+A restaurant row is shared by every invite at that place, so nothing a creator sends decides
+which row another creator's invite shows (issue 9). Rows are made and matched only by what a
+provider returned (its reference for the place), and a row is reused without asking a provider
+only when it agrees with this invite's own name, area and city (workers/providers/matching.py):
+- the same search within the reuse window (normalized name|area|city) found it;
+- or other invites with this invite's Swiggy id were matched to it. An id is a hint, never an
+  answer: anyone can send any id. When every restaurant the id was matched to disagrees with
+  this invite, the id is set aside (`swiggy_id_ignored`, shown to the creator) and the
+  restaurant is looked up by name.
+Otherwise providers are tried in order (Google Places, then the keyless Nominatim); the first
+good match wins. Retryable provider errors propagate so the queue retries the job with backoff;
+final ones end it in a dead letter (see workers/tasks.py).
 """
 
 from __future__ import annotations
@@ -21,13 +29,13 @@ from cdn.storage.base import Storage
 from core.db import invite_work, restaurants
 from core.db.invites import InviteRow
 from core.db.pool import Connection, connection
-from core.db.restaurants import Details, RestaurantRow
+from core.db.restaurants import Details, Lookup, RestaurantRow
 from core.domain import EnrichState
 from core.ratelimit import RateLimiter
 from core.settings import RateLimit
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
 from workers.providers.images import encode_variants, safe_photo
-from workers.providers.matching import choose
+from workers.providers.matching import agrees, choose
 from workers.snapshot import PHOTO_WIDTHS
 
 log = logging.getLogger("tablefor.worker")
@@ -41,8 +49,20 @@ class ProviderSlot:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    restaurant_id: int
+    restaurant_id: int | None  # None: no provider knows the place
     looked_up: bool  # False: reused within the window, no provider was called
+    swiggy_id_ignored: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What we know without asking a provider, for one invite."""
+
+    searched: Lookup | None  # the same search, earlier
+    searched_row: RestaurantRow | None  # what it found
+    # What other invites with the invite's Swiggy id were matched to; and this invite's own
+    # earlier match, if its id agreed then (so a later made-up id cannot turn it into a warning).
+    by_swiggy_id: list[RestaurantRow]
 
 
 class Enricher:
@@ -63,8 +83,8 @@ class Enricher:
         for slot in self.slots:
             await slot.provider.aclose()
 
-    def is_fresh(self, row: RestaurantRow) -> bool:
-        return row.looked_up_at is not None and datetime.now(UTC) - row.looked_up_at < self._reuse
+    def is_fresh(self, looked_up_at: datetime | None) -> bool:
+        return looked_up_at is not None and datetime.now(UTC) - looked_up_at < self._reuse
 
     async def enrich(self, pool: AsyncConnectionPool[Connection], invite: InviteRow) -> Outcome:
         """Link the invite to its restaurant, looking it up unless we know it well enough.
@@ -72,35 +92,79 @@ class Enricher:
         Each database step takes a connection for itself alone: none is held through a provider
         call or a rate-limit wait, so slow providers cannot exhaust the pool.
         """
-        async with connection(pool) as conn:
-            restaurant = await restaurants.find_or_create(
-                conn,
-                swiggy_id=invite.swiggy_restaurant_id,
-                name=invite.restaurant_name,
-                area=invite.area,
-                city=invite.city,
-            )
-        if self.is_fresh(restaurant):
-            return await self._link(pool, invite, restaurant, looked_up=False)
         query = PlaceQuery(name=invite.restaurant_name, area=invite.area, city=invite.city)
+        key = restaurants.lookup_key(query.name, query.area, query.city)
+        known = await self._known(pool, invite, key)
+        agreeing = [row for row in known.by_swiggy_id if _agrees(query, row)]
+        ignored = bool(known.by_swiggy_id) and not agreeing
+        if ignored:
+            log.info(
+                "swiggy id set aside: its restaurants disagree with the invite",
+                extra={"invite_id": invite.id, "swiggy_id": invite.swiggy_restaurant_id},
+            )
+        reused = self._reusable(query, known, agreeing)
+        if reused is not None:
+            row = reused if isinstance(reused, RestaurantRow) else None
+            return await self._link(pool, invite, row, looked_up=False, swiggy_id_ignored=ignored)
+        found = await self._look_up(pool, query)
+        async with connection(pool) as conn:
+            await restaurants.remember_lookup(
+                conn, lookup_key=key, restaurant_id=found.id if found else None
+            )
+        return await self._link(pool, invite, found, looked_up=True, swiggy_id_ignored=ignored)
+
+    async def _known(
+        self, pool: AsyncConnectionPool[Connection], invite: InviteRow, key: str
+    ) -> Known:
+        async with connection(pool) as conn:
+            searched = await restaurants.cached_lookup(conn, lookup_key=key)
+            row = None
+            if searched is not None and searched.restaurant_id is not None:
+                row = await restaurants.get(conn, restaurant_id=searched.restaurant_id)
+            by_id = []
+            if invite.swiggy_restaurant_id is not None:
+                by_id = await restaurants.matched_with_swiggy_id(
+                    conn, swiggy_id=invite.swiggy_restaurant_id, invite_id=invite.id
+                )
+                if invite.restaurant_id is not None and not invite.swiggy_id_ignored:
+                    own = await restaurants.get(conn, restaurant_id=invite.restaurant_id)
+                    by_id += [own] if own is not None else []
+        return Known(searched=searched, searched_row=row, by_swiggy_id=by_id)
+
+    def _reusable(
+        self, query: PlaceQuery, known: Known, agreeing: list[RestaurantRow]
+    ) -> RestaurantRow | Lookup | None:
+        """A fresh row that agrees with the invite; a fresh empty search (a Lookup: nothing to
+        link); or None: ask the providers."""
+        row = known.searched_row
+        if row is not None and self.is_fresh(row.looked_up_at) and _agrees(query, row):
+            return row
+        fresh = [row for row in agreeing if self.is_fresh(row.looked_up_at)]
+        if fresh:
+            return fresh[0]
+        searched = known.searched
+        if searched is not None and searched.restaurant_id is None:
+            return searched if self.is_fresh(searched.looked_up_at) else None
+        return None
+
+    async def _look_up(
+        self, pool: AsyncConnectionPool[Connection], query: PlaceQuery
+    ) -> RestaurantRow | None:
+        """The first provider's good match, its row made or refreshed; None if none has one."""
         for slot in self.slots:
             match = await self._search(slot, query)
             if match is None:
                 continue
             async with connection(pool) as conn:
-                known = await restaurants.by_place_ref(conn, place_ref=_place_ref(match))
-            if known is not None and self.is_fresh(known):
-                return await self._link(pool, invite, known, looked_up=False)
-            target = known or restaurant
-            details = await self._with_photo(slot, target, await self._details(slot, match))
-            async with connection(pool) as conn:
-                recorded = await restaurants.record_lookup(
-                    conn, restaurant_id=target.id, details=details
+                row = await restaurants.claim_place(
+                    conn, place_ref=_place_ref(match), name=match.name, provider=match.provider
                 )
-            return await self._link(pool, invite, recorded, looked_up=True)
-        async with connection(pool) as conn:
-            await restaurants.mark_looked_up(conn, restaurant_id=restaurant.id)
-        return await self._link(pool, invite, restaurant, looked_up=True)
+            if self.is_fresh(row.looked_up_at):
+                return row
+            details = await self._with_photo(slot, row, await self._details(slot, match))
+            async with connection(pool) as conn:
+                return await restaurants.record_lookup(conn, restaurant_id=row.id, details=details)
+        return None
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
@@ -124,7 +188,6 @@ class Enricher:
             maps_uri=details.maps_uri,
             website=details.website,
             provider=details.provider,
-            place_ref=_place_ref(details),
         )
         for ref, credit in zip(details.photo_refs, _credits(details), strict=True):
             stored = await self._store_photo(slot, target.id, ref)
@@ -170,15 +233,25 @@ class Enricher:
         self,
         pool: AsyncConnectionPool[Connection],
         invite: InviteRow,
-        restaurant: RestaurantRow,
+        restaurant: RestaurantRow | None,
         *,
         looked_up: bool,
+        swiggy_id_ignored: bool,
     ) -> Outcome:
+        restaurant_id = restaurant.id if restaurant is not None else None
         async with connection(pool) as conn:
             await invite_work.set_restaurant(
-                conn, invite_id=invite.id, restaurant_id=restaurant.id, state=EnrichState.DONE
+                conn,
+                invite_id=invite.id,
+                restaurant_id=restaurant_id,
+                state=EnrichState.DONE,
+                swiggy_id_ignored=swiggy_id_ignored,
             )
-        return Outcome(restaurant.id, looked_up=looked_up)
+        return Outcome(restaurant_id, looked_up=looked_up, swiggy_id_ignored=swiggy_id_ignored)
+
+
+def _agrees(query: PlaceQuery, row: RestaurantRow) -> bool:
+    return agrees(query, name=row.name, address=row.address)
 
 
 def _place_ref(item: Candidate | PlaceDetails) -> str:

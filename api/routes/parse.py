@@ -10,16 +10,17 @@ from litestar.params import JSONBody
 from api.access import LIMIT
 from api.invite_actions import zone
 from api.schemas import ParseRequest, ParseResponse
-from core.parsing import parse_booking
+from api.state import ServicesDep
 from core.settings import Limit
 
 
 @post(
     "/parse", status_code=200, summary="Preview a parse", tags=["parse"], opt={LIMIT: Limit.PARSE}
 )
-async def parse(data: JSONBody[ParseRequest]) -> ParseResponse:
+async def parse(data: JSONBody[ParseRequest], services: ServicesDep) -> ParseResponse:
     """Public and rate-limited per IP (and per creator when a token is sent)."""
-    result = parse_booking(data.text, now=data.now or datetime.now(UTC), tz=zone(data.tz))
+    now = data.now or datetime.now(UTC)
+    result = await services.parser.parse(data.text, now=now, tz=zone(data.tz))
     return ParseResponse(
         source=result.source,
         restaurant_name=result.restaurant_name,

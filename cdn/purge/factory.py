@@ -15,7 +15,7 @@ def create_purger(settings: PurgeSettings, *, public_url: str) -> Purger:
 
         if not settings.varnish_url:
             raise SettingsError("TABLEFOR_VARNISH_URL: required when TABLEFOR_PURGE=varnish")
-        return VarnishPurger(settings.varnish_url.split(","))
+        return VarnishPurger(settings.varnish_url.split(","), secret=settings.secret)
     if settings.adapter == "fastly":
         from cdn.purge.fastly import FastlyPurger
 

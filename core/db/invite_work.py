@@ -32,7 +32,7 @@ class Backlog(msgspec.Struct, frozen=True):
 
 _SET_RESTAURANT = """
 UPDATE invites SET restaurant_id = %(restaurant_id)s, enrich_state = %(state)s,
-    version = version + 1, updated_at = now()
+    swiggy_id_ignored = %(swiggy_id_ignored)s, version = version + 1, updated_at = now()
 WHERE id = %(id)s
 """
 
@@ -118,9 +118,21 @@ WHERE id > %(after)s AND (%(since)s::timestamptz IS NULL OR created_at >= %(sinc
 
 
 async def set_restaurant(
-    conn: Connection, *, invite_id: int, restaurant_id: int, state: str
+    conn: Connection,
+    *,
+    invite_id: int,
+    restaurant_id: int | None,
+    state: str,
+    swiggy_id_ignored: bool = False,
 ) -> None:
-    params = {"id": invite_id, "restaurant_id": restaurant_id, "state": state}
+    """What enrichment found (None: no restaurant), and whether the Swiggy id had to be set
+    aside because it did not agree with the invite (see workers/enrichment.py)."""
+    params = {
+        "id": invite_id,
+        "restaurant_id": restaurant_id,
+        "state": state,
+        "swiggy_id_ignored": swiggy_id_ignored,
+    }
     await conn.execute(_SET_RESTAURANT, params)
 
 

@@ -50,6 +50,7 @@ class InviteRow(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None
+    swiggy_id_ignored: bool
 
 
 class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
@@ -79,7 +80,7 @@ COLUMNS: LiteralString = """
     close_when_full, max_answers, booking_id, offer, enrich_state, enrich_attempts, revision,
     revised_at,
     version, published_version, published_at, og_image_key, og_inputs_hash, created_at,
-    updated_at, cancelled_at
+    updated_at, cancelled_at, swiggy_id_ignored
 """
 
 _INSERT = (
@@ -240,11 +241,16 @@ async def lock_for_answer(conn: Connection, *, slug: str) -> AnswerTarget | None
 
 # --- operators' lookups -------------------------------------------------------------------
 
+# The invites carrying a Swiggy id, and every invite at a restaurant one of them is at. Anyone
+# may claim any id, so that can be more than one restaurant; a purge only refreshes pages, and
+# the net always holds the pages of the restaurant the id really names.
 _SLUGS_OF_RESTAURANT = """
-SELECT i.slug FROM invites i JOIN restaurants r ON r.id = i.restaurant_id
-WHERE r.swiggy_id = %(swiggy_id)s
-UNION
 SELECT slug FROM invites WHERE swiggy_restaurant_id = %(swiggy_id)s
+UNION
+SELECT slug FROM invites WHERE restaurant_id IN (
+    SELECT restaurant_id FROM invites
+    WHERE swiggy_restaurant_id = %(swiggy_id)s AND restaurant_id IS NOT NULL
+)
 """
 
 

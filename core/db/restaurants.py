@@ -1,4 +1,10 @@
-"""Restaurants: normalized provider results, reused across invites within the reuse window."""
+"""Restaurants: what a provider returned for one place, shared by every invite at that place.
+
+A row is keyed by the provider's own reference for the place (`place_ref`) and holds only what
+the provider said; nothing a creator typed is written into it (migrations/0011). What a
+creator's search found is remembered apart, by the search (`restaurant_lookups`), and what
+other invites with a Swiggy id were matched to is read from those invites.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +19,8 @@ from core.db.pool import Connection
 
 class RestaurantRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
-    swiggy_id: str | None
-    place_ref: str | None
-    lookup_key: str
+    place_ref: str
     name: str
-    area: str | None
-    city: str | None
     address: str | None
     latitude: float | None
     longitude: float | None
@@ -52,32 +54,29 @@ class Details(msgspec.Struct, frozen=True, kw_only=True):
     photo_height: int | None = None
     photo_credit: str | None = None
     provider: str | None = None
-    place_ref: str | None = None
+
+
+class Lookup(msgspec.Struct, frozen=True, kw_only=True):
+    """What a search found (None: nothing), and when."""
+
+    restaurant_id: int | None
+    looked_up_at: datetime
 
 
 _COLUMNS: LiteralString = """
-    id, swiggy_id, place_ref, lookup_key, name, area, city, address, latitude, longitude,
-    rating::float8 AS rating, rating_count, price_level, maps_uri, website, photo_key,
-    photo_width, photo_height, photo_credit, provider, looked_up_at
+    id, place_ref, name, address, latitude, longitude, rating::float8 AS rating, rating_count,
+    price_level, maps_uri, website, photo_key, photo_width, photo_height, photo_credit,
+    provider, looked_up_at
 """
 
 _GET = "SELECT " + _COLUMNS + " FROM restaurants WHERE id = %(id)s"
 
-# One row per restaurant: by Swiggy id when the text had one, else by normalized name+place.
-_FIND = (
-    "SELECT "
-    + _COLUMNS
-    + """ FROM restaurants
-WHERE (%(swiggy_id)s::text IS NOT NULL AND swiggy_id = %(swiggy_id)s) OR lookup_key = %(lookup_key)s
-ORDER BY (swiggy_id = %(swiggy_id)s) DESC NULLS LAST LIMIT 1"""
-)
-
-_CREATE = (
+# The row of the place the provider named, made on first sight; details come with the lookup.
+_CLAIM_PLACE = (
     """
-INSERT INTO restaurants (swiggy_id, lookup_key, name, area, city)
-VALUES (%(swiggy_id)s, %(lookup_key)s, %(name)s, %(area)s, %(city)s)
-ON CONFLICT (lookup_key) DO UPDATE
-SET swiggy_id = COALESCE(restaurants.swiggy_id, EXCLUDED.swiggy_id)
+INSERT INTO restaurants (place_ref, name, provider)
+VALUES (%(place_ref)s, %(name)s, %(provider)s)
+ON CONFLICT (place_ref) DO UPDATE SET place_ref = EXCLUDED.place_ref
 RETURNING """
     + _COLUMNS
 )
@@ -99,7 +98,6 @@ UPDATE restaurants SET
     photo_height = COALESCE(%(photo_height)s, photo_height),
     photo_credit = COALESCE(%(photo_credit)s, photo_credit),
     provider = COALESCE(%(provider)s, provider),
-    place_ref = COALESCE(%(place_ref)s, place_ref),
     looked_up_at = now(),
     updated_at = now()
 WHERE id = %(id)s
@@ -107,15 +105,32 @@ RETURNING """
     + _COLUMNS
 )
 
-_MARK_LOOKED_UP = (
-    "UPDATE restaurants SET looked_up_at = now(), updated_at = now() WHERE id = %(id)s"
-)
+_CACHED_LOOKUP = """
+SELECT restaurant_id, looked_up_at FROM restaurant_lookups WHERE lookup_key = %(lookup_key)s
+"""
 
-_BY_PLACE_REF = "SELECT " + _COLUMNS + " FROM restaurants WHERE place_ref = %(place_ref)s"
+_REMEMBER_LOOKUP = """
+INSERT INTO restaurant_lookups (lookup_key, restaurant_id) VALUES (%(lookup_key)s, %(id)s)
+ON CONFLICT (lookup_key)
+DO UPDATE SET restaurant_id = EXCLUDED.restaurant_id, looked_up_at = now()
+"""
+
+# The restaurants other invites carrying a Swiggy id were matched to, most recently looked up
+# first. Anyone can claim any id, so these are candidates to check, never answers.
+_MATCHED_WITH_SWIGGY_ID = (
+    "SELECT "
+    + _COLUMNS
+    + """ FROM restaurants WHERE id IN (
+    SELECT restaurant_id FROM invites
+    WHERE swiggy_restaurant_id = %(swiggy_id)s AND restaurant_id IS NOT NULL
+        AND id <> %(invite_id)s
+)
+ORDER BY looked_up_at DESC NULLS LAST, id DESC LIMIT %(limit)s"""
+)
 
 
 def lookup_key(name: str, area: str | None, city: str | None) -> str:
-    """The same restaurant written slightly differently (case, spacing) gets the same key."""
+    """The same search written slightly differently (case, spacing) gets the same key."""
     parts = (" ".join(part.casefold().split()) for part in (name, area or "", city or ""))
     return "|".join(parts)
 
@@ -124,26 +139,13 @@ async def get(conn: Connection, *, restaurant_id: int) -> RestaurantRow | None:
     return await _maybe(conn, _GET, {"id": restaurant_id})
 
 
-async def find_or_create(
-    conn: Connection, *, swiggy_id: str | None, name: str, area: str | None, city: str | None
+async def claim_place(
+    conn: Connection, *, place_ref: str, name: str, provider: str
 ) -> RestaurantRow:
-    params = {
-        "swiggy_id": swiggy_id,
-        "lookup_key": lookup_key(name, area, city),
-        "name": name,
-        "area": area,
-        "city": city,
-    }
-    found = await _maybe(conn, _FIND, params)
-    if found is not None:
-        return found
-    created = await _maybe(conn, _CREATE, params)
-    assert created is not None
-    return created
-
-
-async def by_place_ref(conn: Connection, *, place_ref: str) -> RestaurantRow | None:
-    return await _maybe(conn, _BY_PLACE_REF, {"place_ref": place_ref})
+    params = {"place_ref": place_ref, "name": name, "provider": provider}
+    row = await _maybe(conn, _CLAIM_PLACE, params)
+    assert row is not None
+    return row
 
 
 async def record_lookup(conn: Connection, *, restaurant_id: int, details: Details) -> RestaurantRow:
@@ -154,9 +156,25 @@ async def record_lookup(conn: Connection, *, restaurant_id: int, details: Detail
     return row
 
 
-async def mark_looked_up(conn: Connection, *, restaurant_id: int) -> None:
-    """An empty lookup still counts: the reuse window keeps us from asking again tomorrow."""
-    await conn.execute(_MARK_LOOKED_UP, {"id": restaurant_id})
+async def cached_lookup(conn: Connection, *, lookup_key: str) -> Lookup | None:
+    async with conn.cursor(row_factory=class_row(Lookup)) as cursor:
+        await cursor.execute(_CACHED_LOOKUP, {"lookup_key": lookup_key})
+        return await cursor.fetchone()
+
+
+async def remember_lookup(conn: Connection, *, lookup_key: str, restaurant_id: int | None) -> None:
+    """An empty search counts too: the reuse window keeps us from asking again tomorrow."""
+    await conn.execute(_REMEMBER_LOOKUP, {"lookup_key": lookup_key, "id": restaurant_id})
+
+
+async def matched_with_swiggy_id(
+    conn: Connection, *, swiggy_id: str, invite_id: int, limit: int = 20
+) -> list[RestaurantRow]:
+    """Restaurants other invites with this Swiggy id were matched to (not this invite's own)."""
+    params = {"swiggy_id": swiggy_id, "invite_id": invite_id, "limit": limit}
+    async with conn.cursor(row_factory=class_row(RestaurantRow)) as cursor:
+        await cursor.execute(_MATCHED_WITH_SWIGGY_ID, params)
+        return await cursor.fetchall()
 
 
 async def _maybe(conn: Connection, query: Any, params: dict[str, Any]) -> RestaurantRow | None:

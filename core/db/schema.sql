@@ -87,6 +87,7 @@ CREATE TABLE public.invites (
     close_when_full boolean DEFAULT false NOT NULL,
     publish_lease uuid,
     publish_lease_until timestamp with time zone,
+    swiggy_id_ignored boolean DEFAULT false NOT NULL,
     max_answers integer,
     CONSTRAINT invites_enrich_state_check CHECK ((enrich_state = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT invites_max_answers_check CHECK (((max_answers >= 1) AND (max_answers <= 200))),
@@ -105,14 +106,16 @@ ALTER TABLE public.invites ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE public.restaurant_lookups (
+    lookup_key text NOT NULL,
+    restaurant_id bigint,
+    looked_up_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.restaurants (
     id bigint NOT NULL,
-    swiggy_id text,
-    place_ref text,
-    lookup_key text NOT NULL,
+    place_ref text NOT NULL,
     name text NOT NULL,
-    area text,
-    city text,
     address text,
     latitude double precision,
     longitude double precision,
@@ -129,7 +132,8 @@ CREATE TABLE public.restaurants (
     looked_up_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT restaurants_swiggy_id_check CHECK ((swiggy_id ~ '^[0-9]{1,20}$'::text))
+    CONSTRAINT restaurants_maps_uri_http CHECK ((maps_uri ~* '^https?://[^/[:space:]]'::text)),
+    CONSTRAINT restaurants_website_http CHECK ((website ~* '^https?://[^/[:space:]]'::text))
 );
 
 ALTER TABLE public.restaurants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -193,17 +197,14 @@ ALTER TABLE ONLY public.invites
 ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_slug_key UNIQUE (slug);
 
-ALTER TABLE ONLY public.restaurants
-    ADD CONSTRAINT restaurants_lookup_key_key UNIQUE (lookup_key);
+ALTER TABLE ONLY public.restaurant_lookups
+    ADD CONSTRAINT restaurant_lookups_pkey PRIMARY KEY (lookup_key);
 
 ALTER TABLE ONLY public.restaurants
     ADD CONSTRAINT restaurants_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.restaurants
     ADD CONSTRAINT restaurants_place_ref_key UNIQUE (place_ref);
-
-ALTER TABLE ONLY public.restaurants
-    ADD CONSTRAINT restaurants_swiggy_id_key UNIQUE (swiggy_id);
 
 ALTER TABLE ONLY public.rsvps
     ADD CONSTRAINT rsvps_invite_id_participant_key_hash_key UNIQUE (invite_id, participant_key_hash);
@@ -220,6 +221,8 @@ CREATE INDEX invites_by_creator ON public.invites USING btree (creator_id, id DE
 
 CREATE INDEX invites_by_restaurant ON public.invites USING btree (restaurant_id);
 
+CREATE INDEX invites_by_swiggy_id ON public.invites USING btree (swiggy_restaurant_id, restaurant_id) WHERE (swiggy_restaurant_id IS NOT NULL);
+
 CREATE INDEX invites_enrich_pending ON public.invites USING btree (updated_at) WHERE (enrich_state = 'pending'::text);
 
 CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE (published_version < version);
@@ -235,6 +238,9 @@ ALTER TABLE ONLY public.invites
 
 ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_restaurant_id_fkey FOREIGN KEY (restaurant_id) REFERENCES public.restaurants(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.restaurant_lookups
+    ADD CONSTRAINT restaurant_lookups_restaurant_id_fkey FOREIGN KEY (restaurant_id) REFERENCES public.restaurants(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.rsvps
     ADD CONSTRAINT rsvps_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE CASCADE;

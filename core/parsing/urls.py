@@ -11,6 +11,9 @@ from urllib.parse import unquote
 from core.parsing.spans import Spans
 
 _MAX_URLS = 50
+# What is read of one link (its host, path and ids); a real share link is far shorter. The whole
+# link is still blanked out of the prose however long it runs.
+MAX_URL_CHARS = 2048
 # Both read the lower-cased text, so they can start with a literal (see scanning.py).
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+")
 # A link pasted without 'https://': found by its '.com/' and read back to the host's start.
@@ -60,16 +63,25 @@ def find_urls(text: str) -> list[Url]:
 
 
 def _bare_links(text: str, taken: Spans) -> Iterator[tuple[int, int]]:
+    """Each '.com/' read back to its host's start and on to the link's end, in linear time:
+    a '.com/' inside a link already found is part of it, and every '.com/' up to where a link
+    ends shares that end ('.co/' * 5000 would otherwise search to the end 5000 times)."""
+    reach = -1  # links found so far end here
+    end = -1  # the first link end at or after the last search's start
     for host_end in _BARE_HOST_END.finditer(text):
-        if taken.overlaps(host_end.start(), host_end.start() + 1):
+        dot = host_end.start()
+        if dot < reach or taken.overlaps(dot, dot + 1):
             continue
-        start = host_end.start()
-        while start > 0 and text[start - 1] in _HOST_CHARACTERS and host_end.start() - start < 253:
+        start = dot
+        while start > 0 and text[start - 1] in _HOST_CHARACTERS and dot - start < 253:
             start -= 1
-        end_match = _LINK_END.search(text, host_end.end())
-        end = len(text) if end_match is None else end_match.start()
-        if start < host_end.start() and text[start] not in ".-":
-            yield start, end
+        if start == dot or text[start] in ".-":
+            continue
+        if host_end.end() > end:
+            end_match = _LINK_END.search(text, host_end.end())
+            end = len(text) if end_match is None else end_match.start()
+        reach = end
+        yield start, end
 
 
 def without_urls(text: str, urls: Sequence[Url]) -> str:
@@ -118,6 +130,8 @@ def _last_id(segments: Sequence[str], pattern: re.Pattern[str]) -> str | None:
 
 
 def _parse_url(raw: str, start: int) -> Url:
+    end = start + len(raw)
+    raw = raw[:MAX_URL_CHARS]
     decoded = raw
     # Share links are sometimes encoded twice ('%253A'); three rounds undo any real case.
     for _ in range(3):
@@ -132,7 +146,7 @@ def _parse_url(raw: str, start: int) -> Url:
         path = path[path.find("/") :] if "/" in path else ""
     return Url(
         start=start,
-        end=start + len(raw),
+        end=end,
         host=host.lower(),
         path=unquote(path).lower(),
         decoded=decoded,

@@ -26,12 +26,16 @@ FAULTS: dict[str, frozenset[str]] = {  # mode → the endpoints it applies to
     "forbidden": _PLACES,
     "no_results": frozenset({"search"}),
     "foreign_photo_uri": frozenset({"media"}),
+    "hostile_links": frozenset({"details"}),
     "bomb_image": frozenset({"image"}),
     "not_image": frozenset({"image"}),
 }
 MAX_PHOTO_WIDTH = 4800
 DEFAULT_DELAY = 5.0  # seconds a timeout fault holds its answer back
 FOREIGN_PHOTO_URI = "http://evil.example/x.jpg"
+# What a hostile_links fault puts in a place's details: links that run script when tapped.
+HOSTILE_WEBSITE = "javascript:alert(document.domain)//https://toit.example"
+HOSTILE_MAPS_URI = "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="
 # Fields of a Place in the real API; a mask naming anything else is refused, as Google does.
 _PLACE_FIELD_NAMES = (
     "name id displayName formattedAddress shortFormattedAddress addressComponents location "
@@ -125,7 +129,7 @@ class FakeApi:
             place_id, ref = media.groups()
             return self._places("media", request, lambda f: self._media(place_id, ref, request, f))
         if (details := _DETAILS.fullmatch(route)) and method == "GET":
-            return self._places("details", request, lambda _: _details(details[1], request))
+            return self._places("details", request, lambda f: _details(details[1], request, f))
         if (image := _IMAGE.fullmatch(route)) and method == "GET":
             return self._image(image[1], request)
         if route == "/search" and method == "GET":
@@ -222,14 +226,17 @@ def _search(request: Incoming) -> Reply:
     return _json(200, masked({"places": [catalogue.google_place(p) for p in found]}, mask))
 
 
-def _details(place_id: str, request: Incoming) -> Reply:
+def _details(place_id: str, request: Incoming, fault: Fault | None) -> Reply:
     mask = field_mask(request, prefix=None)
     if isinstance(mask, Reply):
         return mask
     place = catalogue.BY_ID.get(place_id)
     if place is None:
         return google_error(404, "NOT_FOUND", f"Place '{place_id}' not found.")
-    return _json(200, masked(catalogue.google_place(place), mask))
+    shown = catalogue.google_place(place)
+    if fault is not None and fault.mode == "hostile_links":
+        shown |= {"websiteUri": HOSTILE_WEBSITE, "googleMapsUri": HOSTILE_MAPS_URI}
+    return _json(200, masked(shown, mask))
 
 
 def nominatim_search(request: Incoming) -> Reply:
@@ -323,7 +330,8 @@ def _fault_reply(fault: Fault) -> Reply | None:
         return Reply(200, b'{"places": [{"id": "ChIJ')
     if fault.mode == "no_results":
         return _json(200, {})
-    return None  # timeout (answers late), foreign_photo_uri (shaped by the media endpoint)
+    # timeout (answers late); foreign_photo_uri and hostile_links (shaped by their endpoint)
+    return None
 
 
 def google_error(

@@ -15,7 +15,8 @@ Faults, set with `set_fault(...)` or `POST /_fake/faults` with JSON {"mode", "co
 they concern (every one if count is None), after the API key check:
 - rate_limit (429 + Retry-After), server_error (500), timeout (answers after `delay` seconds),
   malformed (200, invalid JSON), forbidden (403): Places search, details and photo media;
-- no_results ({}): Places search; foreign_photo_uri: photo media;
+- no_results ({}): Places search; foreign_photo_uri: photo media; hostile_links (a
+  `javascript:` website and a `data:` maps link): Places details;
 - bomb_image (a 400-megapixel PNG), not_image (HTML as image/jpeg): the image endpoint.
 Nominatim is never faulted. The server listens on 127.0.0.1 only, on a free port by default.
 """

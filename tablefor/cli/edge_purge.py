@@ -57,7 +57,7 @@ def purger_for(settings: Settings) -> Purger:
     if dev_edge is not None:
         from cdn.purge.varnish import VarnishPurger
 
-        return VarnishPurger([dev_edge])
+        return VarnishPurger([dev_edge], secret=settings.purge.secret)
     return create_purger(settings.purge, public_url=settings.api.public_url)
 
 

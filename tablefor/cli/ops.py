@@ -88,7 +88,14 @@ def dlq_drop(letter_id: int) -> None:
 @click.command()
 @click.argument("slugs", nargs=-1)
 @click.option("--all", "everything", is_flag=True, help="Purge everything the edge holds.")
-@click.option("--restaurant", "swiggy_id", help="Every invite of this Swiggy restaurant id.")
+@click.option(
+    "--restaurant",
+    "swiggy_id",
+    help=(
+        "Every invite carrying this Swiggy restaurant id, and every invite at a restaurant "
+        "one of them is at."
+    ),
+)
 @click.option(
     "--soft", is_flag=True, help="Mark stale (served while refetched) instead of removing."
 )

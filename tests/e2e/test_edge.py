@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from cdn.purge.varnish import SECRET_HEADER
 from tests.e2e.conftest import System
 from tests.support.processes import wait_for
 
@@ -222,6 +223,53 @@ def test_purging_is_refused_from_other_addresses(system: System) -> None:
     assert reply.startswith("HTTP/1.1 403")
     allowed = httpx.request("PURGE", f"{system.url}/", headers={"xkey-purge": "slug-x"})
     assert allowed.status_code == 200
+
+
+def test_the_cache_key_is_the_path_whatever_host_a_client_names(system: System) -> None:
+    slug = create(system)
+    settled(system, slug)
+    wait_for(lambda: page(system, f"/i/{slug}").headers["x-cache"] == "HIT", timeout=5)
+
+    invented = page(system, f"/i/{slug}", Host="invented.example")
+    another = page(system, f"/i/{slug}", Host=f"{slug.lower()}.example:8443")
+    unknown = [page(system, "/i/NoSuchInvite12", Host=f"h{n}.example") for n in range(2)]
+
+    assert invented.status_code == another.status_code == 200
+    assert invented.headers["x-cache"] == another.headers["x-cache"] == "HIT"
+    assert [r.status_code for r in unknown] == [404, 404]
+    assert unknown[1].headers["x-cache"] == "HIT"  # one cached 404 for every Host
+
+
+PURGE_SECRET = "edge-test-purge-secret-0123456789"
+
+
+@pytest.mark.parametrize("own_system", [{"TABLEFOR_PURGE_SECRET": PURGE_SECRET}], indirect=True)
+def test_with_a_purge_secret_an_allowed_address_must_also_send_it(own_system: System) -> None:
+    def purge(method: str, **headers: str) -> int:
+        response = httpx.request(method, f"{own_system.url}/", headers=headers, timeout=5)
+        return response.status_code
+
+    assert purge("PURGE", **{"xkey-purge": "slug-x"}) == 403
+    assert purge("PURGE", **{"xkey-purge": "slug-x", SECRET_HEADER: "not-the-purge-secret"}) == 403
+    assert purge("BAN") == 403
+    assert purge("PURGE", **{"xkey-purge": "slug-x", SECRET_HEADER: PURGE_SECRET}) == 200
+
+    # The worker's purges and the command's carry it: an edit is served at once.
+    slug = create(own_system)
+    settled(own_system, slug)
+    assert page(own_system, f"/i/{slug}").headers["x-cache"] == "HIT"
+    edit = httpx.patch(
+        f"{own_system.url}/api/invites/{slug}",
+        json={"title": "Saturday brunch instead"},
+        headers=own_system.auth,
+        timeout=10,
+    )
+    assert edit.status_code == 200
+    wait_for(lambda: published(own_system, slug, "Saturday brunch instead"), timeout=5)
+    assert page(own_system, f"/i/{slug}").headers["x-cache"] == "HIT"
+    by_slug = _cli(own_system, "purge", slug)
+    assert by_slug.returncode == 0, by_slug.stdout + by_slug.stderr
+    assert page(own_system, f"/i/{slug}").headers["x-cache"] == "MISS"
 
 
 def test_unknown_pages_are_a_static_404_cached_briefly(system: System) -> None:

@@ -43,6 +43,7 @@ async def test_create_from_booking_text_returns_slug_url_and_location(
         "area": "Jubilee Hills",
         "city": "Hyderabad",
         "swiggy_restaurant_id": "1084072",
+        "swiggy_restaurant_id_ignored": False,
     }
     assert body["starts_at"] == f"{NEXT_YEAR}-12-12T19:30:00+05:30"
     assert body["party_size"] == 9

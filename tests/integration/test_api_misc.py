@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -33,6 +34,24 @@ async def test_parse_preview_returns_the_contract_fields(api: httpx.AsyncClient)
         "source", "restaurant_name", "area", "city", "swiggy_restaurant_id", "starts_at",
         "party_size", "booking_id", "offer", "warnings",
     }  # fmt: skip
+
+
+async def test_long_hostile_pastes_are_parsed_alongside_other_requests(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    """Long texts are parsed in a worker thread (api/parsing.py): same answers, no 5xx."""
+    booking = "Table for 4 at Toit, Indiranagar, Bengaluru on 12 Dec 2099 at 8 PM."
+    hostile = booking + " " + ".co/" * 4900  # ~250 ms of the event loop once; linear now
+    parses = [api.post("/api/parse", json={"text": hostile}) for _ in range(4)]
+    create = api.post("/api/invites", json={"text": hostile, "title": "Long"}, headers=auth)
+
+    *parsed, created, health = await asyncio.gather(*parses, create, api.get("/api/healthz"))
+
+    assert [r.status_code for r in parsed] == [200] * 4
+    assert {(r.json()["restaurant_name"], r.json()["party_size"]) for r in parsed} == {("Toit", 4)}
+    assert created.status_code == 201, created.text
+    assert created.json()["restaurant"]["name"] == "Toit"
+    assert health.status_code == 200
 
 
 async def test_parse_of_nothing_names_what_is_missing(api: httpx.AsyncClient) -> None:

@@ -82,3 +82,48 @@ def test_badly_named_files_are_refused(tmp_path: Path) -> None:
     (tmp_path / "first.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match=r"NNNN_words\.sql"):
         load_migrations(tmp_path)
+
+
+async def test_0011_looks_again_where_a_swiggy_id_picked_the_shared_restaurant(
+    empty_database: str,
+) -> None:
+    await migrate(empty_database, [m for m in load_migrations() if m.version < "0011"])
+    with psycopg.connect(empty_database) as conn:
+        creator = conn.execute(
+            "INSERT INTO creators (email) VALUES ('a@example.com') RETURNING id"
+        ).fetchone()
+        shared, typed_only = [
+            conn.execute(
+                "INSERT INTO restaurants (swiggy_id, place_ref, lookup_key, name, address) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                values,
+            ).fetchone()
+            for values in (
+                ("1271281", "google:farzi", "farzi cafe||", "Farzi Cafe", "Road No. 45"),
+                (None, None, "nowhere||", "Nowhere", None),
+            )
+        ]
+        insert = (
+            "INSERT INTO invites (slug, creator_id, source, restaurant_name, swiggy_restaurant_id,"
+            " starts_at, timezone, restaurant_id, enrich_state)"
+            " VALUES (%s, %s, 'manual', %s, %s, now() + interval '9 days', 'Asia/Kolkata', %s,"
+            " 'done')"
+        )
+        assert creator and shared and typed_only
+        conn.execute(insert, ("victimSlug0001", creator[0], "Toit", "1271281", shared[0]))
+        conn.execute(insert, ("ownNameSlug001", creator[0], "Farzi Cafe", None, shared[0]))
+        conn.execute(insert, ("typedOnlySlug1", creator[0], "Nowhere", None, typed_only[0]))
+
+    await migrate(empty_database)
+
+    with psycopg.connect(empty_database) as conn:
+        rows = conn.execute(
+            "SELECT slug, enrich_state, restaurant_id IS NOT NULL FROM invites"
+        ).fetchall()
+        names = conn.execute("SELECT place_ref, name FROM restaurants").fetchall()
+    assert {slug: (state, linked) for slug, state, linked in rows} == {
+        "victimSlug0001": ("pending", True),  # found through the id: looked up again
+        "ownNameSlug001": ("done", True),
+        "typedOnlySlug1": ("done", False),  # its row held nothing a provider said
+    }
+    assert names == [("google:farzi", "Farzi Cafe")]

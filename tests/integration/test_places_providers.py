@@ -236,6 +236,19 @@ async def test_a_photo_uri_on_a_foreign_host_is_refused(
     assert not [r for r in fake.requests if r.route.startswith("/images/")]
 
 
+async def test_script_links_in_place_details_are_dropped(
+    google: GooglePlaces, fake: FakePlacesServer
+) -> None:
+    fake.set_fault("hostile_links")
+
+    details, _ = await look_up(google, HAPPY_YARD)
+
+    sent = [r for r in fake.requests if r.route.startswith("/v1/places/ChIJ")]
+    assert sent and details.name == "The Happy Yard"
+    assert (details.website, details.maps_uri) == (None, None)
+    assert details.address is not None and len(details.photo_refs) == 2  # the rest is kept
+
+
 @pytest.mark.parametrize(
     "name",
     [

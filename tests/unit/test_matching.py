@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from workers.providers.base import Candidate, PlaceQuery
-from workers.providers.matching import choose, name_similarity
+from workers.providers.matching import agrees, choose, name_similarity
 
 
 def place(name: str, address: str | None = None, ref: str | None = None) -> Candidate:
@@ -93,3 +93,20 @@ def test_equal_scores_keep_the_providers_order() -> None:
     second = place("Toit", "Indiranagar, Bengaluru", ref="b")
 
     assert choose(PlaceQuery(name="Toit", city="Bengaluru"), [first, second]) == first
+
+
+@pytest.mark.parametrize(
+    ("query", "known", "expected"),
+    [
+        (PlaceQuery(name="Toit", area="Indiranagar", city="Bengaluru"), TOIT, True),
+        (PlaceQuery(name="TOIT bar", area="Indiranagar", city="Bangalore"), TOIT, True),
+        (PlaceQuery(name="Toit", area="Indiranagar", city="Bengaluru"), TOIT_MUMBAI, False),
+        (PlaceQuery(name="Farzi Cafe", area="Jubilee Hills", city="Hyderabad"), TOIT, False),
+        (PlaceQuery(name="The Happy Yard", city="Hyderabad"), HAPPY_YARD_PUNE, False),
+    ],
+)
+def test_a_known_place_agrees_only_when_it_would_have_been_chosen(
+    query: PlaceQuery, known: Candidate, expected: bool
+) -> None:
+    assert agrees(query, name=known.name, address=known.address) is expected
+    assert (choose(query, [known]) == known) is expected

@@ -30,6 +30,7 @@ from tests.support.invites import (
     TEMPLATES,
     load_templates,
     make_invite,
+    make_restaurant,
 )
 
 BUDGET = 30 * 1024  # HTML + CSS + JS, gzip-compressed, images excluded
@@ -209,6 +210,41 @@ def test_what_a_creator_or_guest_typed_is_escaped(templates: Templates) -> None:
     assert "<img src=x" not in html
     assert "<b>" not in html
     assert html.count("<script") == 1
+
+
+@pytest.mark.parametrize(
+    ("website", "maps_uri"),
+    [
+        ("javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>"),
+        ("JavaScript:alert(1)", "vbscript:msgbox(1)"),
+        ("java\tscript:alert(1)", " javascript:alert(1)"),
+        ("//evil.example/", "https:alert(1)"),
+    ],
+)
+def test_only_http_links_from_a_provider_become_hrefs(
+    templates: Templates, website: str, maps_uri: str
+) -> None:
+    """A row stored before the provider clients checked links still renders safely."""
+    restaurant = make_restaurant(website=website, maps_uri=maps_uri)
+
+    html = render(templates, make_invite(restaurant=restaurant))
+    hrefs = lxml.html.fromstring(html).xpath("//a/@href")
+
+    assert all(href.startswith(("https://", "http://", "/", "#")) for href in hrefs)
+    assert "Website" not in [a.text_content() for a in lxml.html.fromstring(html).xpath("//a")]
+    maps = [href for href in hrefs if "maps" in href]
+    assert maps == [
+        "https://www.google.com/maps/search/?api=1&query=Toit%2C+Indiranagar%2C+Bengaluru"
+    ]
+
+
+def test_http_links_from_a_provider_are_kept(templates: Templates) -> None:
+    restaurant = make_restaurant(website="https://toit.example/menu?x=1&y=2")
+    hrefs = lxml.html.fromstring(render(templates, make_invite(restaurant=restaurant))).xpath(
+        "//a/@href"
+    )
+    assert "https://toit.example/menu?x=1&y=2" in hrefs
+    assert "https://maps.google.com/?cid=1" in hrefs
 
 
 def test_the_page_has_no_inline_styles_or_scripts_and_its_css_hash_matches(

@@ -13,6 +13,7 @@ import pytest
 
 from core.parsing import ParseResult, parse_booking, parser
 from core.parsing.normalize import MAX_CHARS, TRUNCATED_WARNING
+from core.parsing.urls import MAX_URL_CHARS, find_urls, swiggy_restaurant_id, without_urls
 
 IST = ZoneInfo("Asia/Kolkata")
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=IST)  # a Tuesday
@@ -652,6 +653,68 @@ def test_a_very_long_paste_is_cut_with_a_warning() -> None:
     assert len(text) > MAX_CHARS
     assert TRUNCATED_WARNING in result.warnings
     assert (result.restaurant_name, result.party_size) == ("Toit", 4)
+
+
+# Hostile pastes: each scanner stays linear (bench.parser times them), and the booking inside
+# still reads the same.
+BOOKING = (
+    "I have made a booking on 12 Dec 2026, 07:30 PM for 4 guest(s) at Toit, Indiranagar, "
+    "Bangalore. https://www.swiggy.com/restaurants/toit-indiranagar-bangalore-1271281"
+)
+PADDING = {
+    "repeated .co/": ".co/" * 4000,
+    "repeated bare links": "swiggy.com/" * 1400,
+    "repeated schemes": "https://www." * 1300,
+    "a digit run": "9" * 15_000,
+    "digits and colons": "12:30 " * 2500,
+    "spaces": " " * 15_000,
+    "line breaks and tabs": " \n\t" * 5000,
+    "nested brackets": "(" * 7000 + ")" * 7000,
+    "punctuation": ".,;:!?([{" * 1600,
+    "at signs": "@" * 15_000,
+}
+
+
+@pytest.mark.parametrize("padding", PADDING.values(), ids=PADDING.keys())
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_booking_padded_with_hostile_text_reads_the_same(padding: str, where: str) -> None:
+    text = f"{padding}\n{BOOKING}" if where == "before" else f"{BOOKING}\n{padding}"
+    result = parse(text)
+    assert len(text) <= MAX_CHARS
+    assert result.restaurant_name == "Toit"
+    assert (result.area, result.city) == ("Indiranagar", "Bengaluru")
+    assert result.starts_at == datetime(2026, 12, 12, 19, 30, tzinfo=IST)
+    assert (result.party_size, result.swiggy_restaurant_id) == (4, "1271281")
+    assert result.source == "swiggy_dineout"
+
+
+@pytest.mark.parametrize("padding", PADDING.values(), ids=PADDING.keys())
+def test_hostile_text_alone_reads_as_nothing(padding: str) -> None:
+    result = parse(padding)
+    assert (result.restaurant_name, result.starts_at, result.party_size) == (None, None, None)
+    assert result.swiggy_restaurant_id is None
+
+
+def test_repeated_link_endings_are_not_links() -> None:
+    assert find_urls(".co/" * 5000) == []
+
+
+def test_a_link_ending_inside_a_bare_link_is_part_of_it_not_another_link() -> None:
+    text = "swiggy.com/restaurants/toit-1271281/" + "x.com/" * 3000
+    urls = find_urls(text)
+    assert [(url.start, url.end, url.host) for url in urls] == [(0, len(text), "swiggy.com")]
+    assert swiggy_restaurant_id(urls) == "1271281"
+
+
+def test_only_the_start_of_an_overlong_link_is_read_but_all_of_it_is_blanked() -> None:
+    link = "https://www.swiggy.com/restaurants/toit-1271281?utm=" + "Kebab%20Palace%20" * 1000
+    text = f"Table for 4 at Toit, Indiranagar on 12 Dec 2026 8 pm {link} thanks"
+    (url,) = find_urls(text)
+    assert url.end - url.start == len(link)
+    assert len(url.decoded) <= MAX_URL_CHARS
+    assert without_urls(text, [url]).split()[-1] == "thanks"
+    assert "Kebab" not in without_urls(text, [url])
+    assert parse(text).swiggy_restaurant_id == "1271281"
 
 
 class _ExplodingNow(datetime):

@@ -17,6 +17,7 @@ def test_defaults_need_only_the_services_and_hold_no_secrets() -> None:
     assert settings.places.google_api_key is None
     assert settings.purge.fastly_api_token is None
     assert settings.purge.cloudflare_api_token is None
+    assert settings.purge.secret is None
     assert settings.observability.sentry_dsn is None
     assert settings.api.public_url == "http://127.0.0.1:8080"
 
@@ -34,6 +35,9 @@ def test_defaults_need_only_the_services_and_hold_no_secrets() -> None:
         ("GOOGLE_PLACES_API_KEY", "abc", "GOOGLE_PLACES_API_KEY: looks too short"),
         ("TABLEFOR_PURGE", "akamai", "TABLEFOR_PURGE: expected one of"),
         ("TABLEFOR_NOMINATIM_DISABLED", "perhaps", "TABLEFOR_NOMINATIM_DISABLED: expected true or"),
+        ("TABLEFOR_PURGE_SECRET", "short", "TABLEFOR_PURGE_SECRET: looks too short"),
+        ("TABLEFOR_PURGE_SECRET", 'a-long-secret-with"quote', "TABLEFOR_PURGE_SECRET: use 16"),
+        ("TABLEFOR_PURGE_SECRET", "long but has spaces in it", "TABLEFOR_PURGE_SECRET: use 16"),
     ],
 )
 def test_a_bad_value_names_the_variable(name: str, value: str, message: str) -> None:

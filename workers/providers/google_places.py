@@ -1,7 +1,8 @@
 """Google Places API (New): text search, place details and photos, with field masks.
 
 We ask only for the fields we use (the field mask decides what Google bills), send the key in a
-header and never in a URL, and fetch photos only from Google's own image host. Retries are the
+header and never in a URL, fetch photos only from Google's own image host, and keep website and
+maps links only when they are http(s). Retries are the
 caller's: errors say whether a retry can help (`ProviderError.retryable`).
 """
 
@@ -15,6 +16,7 @@ import httpx
 import msgspec
 
 from core.parsing.cities import canonical_city
+from renderer.links import web_link
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.http import (
     DEADLINE_FACTOR,
@@ -314,8 +316,8 @@ def _details(place: _Place, *, fallback_name: str) -> PlaceDetails:
         rating=place.rating,
         rating_count=place.user_rating_count,
         price_level=place.price_level,
-        maps_uri=place.google_maps_uri,
-        website=place.website_uri,
+        maps_uri=web_link(place.google_maps_uri),
+        website=web_link(place.website_uri),
         photo_refs=tuple(photo.name for photo in photos),
         # Same length as photo_refs so the two stay paired; "" when Google names no author.
         photo_credits=tuple(_credit(photo) for photo in photos),

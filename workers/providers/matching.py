@@ -2,7 +2,8 @@
 
 Search engines always return *something*: the first result for "Toit, Indiranagar, Bengaluru"
 may be a namesake in Mumbai. A candidate must look like the booked name, and the area and city
-must show up in its address; a wrong photo on an invite is worse than no photo.
+must show up in its address; a wrong photo on an invite is worse than no photo. A restaurant
+already known (one another invite was matched to) must pass the same test to be reused.
 """
 
 from __future__ import annotations
@@ -38,13 +39,22 @@ def choose(query: PlaceQuery, candidates: list[Candidate]) -> Candidate | None:
 
 
 def score(query: PlaceQuery, candidate: Candidate) -> float:
-    name = name_similarity(query.name, candidate.name)
-    if name < MIN_NAME:
+    return place_score(query, name=candidate.name, address=candidate.address)
+
+
+def agrees(query: PlaceQuery, *, name: str, address: str | None) -> bool:
+    """Whether a known place is the booked restaurant, by the test a search result must pass."""
+    return place_score(query, name=name, address=address) >= THRESHOLD
+
+
+def place_score(query: PlaceQuery, *, name: str, address: str | None) -> float:
+    similarity = name_similarity(query.name, name)
+    if similarity < MIN_NAME:
         return 0.0
-    locality = locality_score(query, candidate.address or "")
+    locality = locality_score(query, address or "")
     if locality is None:
-        return name
-    return NAME_WEIGHT * name + LOCALITY_WEIGHT * locality
+        return similarity
+    return NAME_WEIGHT * similarity + LOCALITY_WEIGHT * locality
 
 
 def name_similarity(booked: str, listed: str) -> float:
