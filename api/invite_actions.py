@@ -12,17 +12,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from redis.exceptions import RedisError
 
-from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
+from api.schemas import CreateInvite, InviteOut, PublishState, RestaurantOut, UpdateInvite
 from api.state import Services
 from cdn import layout
 from core.db import invites
 from core.db.pool import connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidField, InvalidInput, NotFound
 from core.parsing import ParseResult, parse_booking
 from core.secrets import new_slug
 
 log = logging.getLogger("tablefor.api")
+
+MAX_YEARS_AHEAD = 2
 
 _MERGED_FIELDS = (
     "restaurant_name",
@@ -43,6 +45,30 @@ def zone(name: str | None) -> ZoneInfo:
         raise InvalidInput(
             f"unknown time zone {name!r}; use an IANA name such as Asia/Kolkata"
         ) from None
+
+
+def check_starts_at(starts_at: datetime, *, now: datetime) -> None:
+    """In the future, and at most two years ahead: every date in that range renders, and
+    nobody books a table further out. Not even a little in the past: answers close when the
+    dinner starts (api/rsvp_actions.py), so such an invite could never be answered."""
+    when = starts_at.isoformat(timespec="minutes")
+    if starts_at <= now:
+        raise InvalidField(
+            "starts_at", f"`starts_at` {when} has passed; the dinner must start in the future"
+        )
+    if starts_at > _years_after(now, MAX_YEARS_AHEAD):
+        raise InvalidField(
+            "starts_at",
+            f"`starts_at` {when} is more than {MAX_YEARS_AHEAD} years ahead; "
+            "give the date of a booking you have",
+        )
+
+
+def _years_after(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
 
 
 def merge(body: CreateInvite, parsed: ParseResult | None) -> dict[str, Any]:
@@ -68,9 +94,7 @@ def build_new_invite(
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
     if fields["starts_at"] is None:
         raise InvalidInput("no date and time found; add `starts_at` (ISO 8601 with an offset)")
-    if fields["starts_at"] <= now:
-        when = fields["starts_at"].isoformat(timespec="minutes")
-        raise InvalidInput(f"the start time {when} has passed; the dinner must start in the future")
+    check_starts_at(fields["starts_at"], now=now)
     new = invites.NewInvite(
         slug=new_slug(),
         creator_id=creator_id,
@@ -107,9 +131,8 @@ async def update(
     }
     if not changes:
         raise InvalidInput("nothing to change: send at least one of " + ", ".join(_editable()))
-    starts_at = changes.get("starts_at")
-    if isinstance(starts_at, datetime) and starts_at <= datetime.now(UTC):
-        raise InvalidInput("the dinner must start in the future")
+    if isinstance(starts_at := changes.get("starts_at"), datetime):
+        check_starts_at(starts_at, now=datetime.now(UTC))
     async with transaction(services.pool) as conn:
         current = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
         if current is None:
@@ -183,10 +206,18 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         source=row.source,
         enrichment=row.enrich_state,
         published=row.published_version >= row.version,
+        publish_state=publish_state(row),
+        publish_failed_at=row.publish_failed_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
         warnings=warnings or [],
     )
+
+
+def publish_state(row: invites.InviteRow) -> PublishState:
+    if row.publish_failed_at is not None:
+        return "failed"
+    return "published" if row.published_version >= row.version else "pending"
 
 
 def encode_cursor(invite_id: int) -> str:

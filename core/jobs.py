@@ -42,11 +42,17 @@ class JobOptions:
         }
 
 
-# Publishing is local work plus storage writes: quick to retry, never given up on for long,
-# since the sweep keeps re-enqueueing unpublished invites anyway.
-PUBLISH_OPTIONS = JobOptions(
-    timeout=30, heartbeat=5, retries=6, retry_delay=0.5, retry_backoff=30.0, ttl=600
-)
+def publish_options(settings: WorkerSettings) -> JobOptions:
+    """Local work plus storage writes and a purge: quick retries that ride out a short storage
+    or CDN outage; then a dead letter, and the invite waits for a replay (workers/tasks.py)."""
+    return JobOptions(
+        timeout=30,
+        heartbeat=5,
+        retries=settings.publish_attempts,
+        retry_delay=settings.publish_retry_delay,
+        retry_backoff=settings.publish_retry_cap,
+        ttl=600,
+    )
 
 
 def enrich_options(settings: WorkerSettings) -> JobOptions:
@@ -123,5 +129,5 @@ def create_queues(
     return Queues(
         publish=RedisQueue(client, name=redis.queue_name),
         enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
-        options={PUBLISH: PUBLISH_OPTIONS, ENRICH: enrich_options(worker)},
+        options={PUBLISH: publish_options(worker), ENRICH: enrich_options(worker)},
     )

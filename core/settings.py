@@ -111,6 +111,9 @@ class WorkerSettings(msgspec.Struct, frozen=True):
     enrich_attempts: int  # total attempts before a dead letter
     enrich_retry_delay: float  # first retry's delay; doubles, jittered
     enrich_retry_cap: float
+    publish_attempts: int  # total attempts of one publish job before a dead letter
+    publish_retry_delay: float
+    publish_retry_cap: float
 
 
 class ObservabilitySettings(msgspec.Struct, frozen=True):
@@ -164,6 +167,13 @@ class Settings(msgspec.Struct, frozen=True):
                 ),
                 enrich_retry_cap=env.number(
                     "TABLEFOR_ENRICH_RETRY_CAP", 60.0, low=0.0, high=86_400.0
+                ),
+                publish_attempts=env.integer("TABLEFOR_PUBLISH_ATTEMPTS", 6, low=1, high=50),
+                publish_retry_delay=env.number(
+                    "TABLEFOR_PUBLISH_RETRY_DELAY", 0.5, low=0.0, high=3600.0
+                ),
+                publish_retry_cap=env.number(
+                    "TABLEFOR_PUBLISH_RETRY_CAP", 30.0, low=0.0, high=86_400.0
                 ),
             ),
             observability=ObservabilitySettings(

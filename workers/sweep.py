@@ -3,7 +3,8 @@
 Invites created while Redis was down, jobs lost with a dead Redis, or enqueues SAQ dropped as
 duplicates all leave the same trace: an invite whose published version is behind, or whose
 enrichment is pending. Every few seconds one worker (an advisory lock elects it) enqueues them
-again; SAQ's keys make that a no-op for jobs already queued or running.
+again; SAQ's keys make that a no-op for jobs already queued or running. An invite whose
+publishing failed for good is no debt of the sweep's: it waits for a replay or an edit.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from saq.job import Job
 
 from core import jobs
 from core.db import dead_letters, invite_work, invites
-from core.db.pool import connection
+from core.db.pool import connection, transaction
 from core.domain import EnrichState, InviteStatus
 from core.errors import Unavailable
 from core.observability import report_dead_letter
@@ -30,6 +30,10 @@ log = logging.getLogger("tablefor.worker")
 # Across queue retries and sweeps (a job that kills its worker is re-enqueued by the sweep with
 # fresh queue attempts): after this many starts, enrichment gives up for good.
 MAX_ENRICH_STARTS = 12
+# Runs of publish jobs count on the invite until a publish is recorded. A failing job ends in
+# give_up after its own attempts; runs that kill their worker are rescued by the sweeps, where
+# no failure hook runs, so after this many jobs' worth of runs publishing gives up all the same.
+JOBS_OF_RUNS = 3
 # Follow-up rounds of one publish job while changes keep arriving (then the sweep carries on).
 MAX_PUBLISH_ROUNDS = 20
 FOLLOW_UP_MS = 50
@@ -83,6 +87,8 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
     delay = (debounce_ms or FOLLOW_UP_MS) / 1000
     if debounce_ms:
         await asyncio.sleep(debounce_ms / 1000)
+    if (stopped := await _count_start(deps, invite_id)) is not None:
+        return stopped
     rounds = 0
     result = await publishing.publish(deps.publisher, invite_id)
     while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps.publisher, invite_id):
@@ -90,6 +96,19 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
         await asyncio.sleep(delay)
         result = await publishing.publish(deps.publisher, invite_id)
     return {"version": result.version, "written": result.written, "rounds": rounds + 1}
+
+
+async def _count_start(deps: Deps, invite_id: int) -> dict[str, Any] | None:
+    """Count this run on the invite; why it stops here, if it does."""
+    async with connection(deps.pool) as conn:
+        starts = await invite_work.count_publish_start(conn, invite_id=invite_id)
+    if starts is None:  # published meanwhile, failed for good, or gone
+        return {"skipped": "nothing owed"}
+    if starts > JOBS_OF_RUNS * deps.queues.options[jobs.PUBLISH].retries:
+        reason = f"gave up after {starts - 1} runs"
+        await give_up(deps, jobs.PUBLISH, {"invite_id": invite_id}, reason, starts - 1)
+        return {"gave_up": True}
+    return None
 
 
 async def catch_up(deps: Deps, invite_id: int) -> None:
@@ -104,9 +123,14 @@ async def catch_up(deps: Deps, invite_id: int) -> None:
 async def give_up(
     deps: Deps, task: str, arguments: dict[str, Any], error: str, attempts: int
 ) -> None:
-    """A dead letter; a failed enrichment leaves the page as first published."""
+    """One dead letter, one report, and a failed state that ends the work for good.
+
+    A failed enrichment leaves the page as first published. A failed publish leaves the invite
+    marked failed: nothing enqueues it again (the sweep, RSVPs and follow-ups skip it) until
+    `tablefor dlq replay` or the creator's next edit clears the mark.
+    """
     invite_id = arguments.get("invite_id")
-    async with connection(deps.pool) as conn:
+    async with transaction(deps.pool) as conn:
         await dead_letters.record(
             conn,
             task=task,
@@ -117,10 +141,10 @@ async def give_up(
         )
         if task == jobs.ENRICH and isinstance(invite_id, int):
             await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
+        if task == jobs.PUBLISH and isinstance(invite_id, int):
+            await invite_work.mark_publish_failed(conn, invite_id=invite_id)
     log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
     report_dead_letter(task, invite_id, error)
-    if task == jobs.PUBLISH and isinstance(invite_id, int):
-        await _request_publish(deps, invite_id)
 
 
 def _honour_retry_after(job: Job, retry_after: float | None) -> None:

@@ -49,6 +49,7 @@ class InviteRow(msgspec.Struct, frozen=True, kw_only=True):
     created_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None
+    publish_failed_at: datetime | None
 
 
 class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
@@ -76,7 +77,7 @@ COLUMNS: LiteralString = """
     restaurant_name, area, city, swiggy_restaurant_id, starts_at, timezone, party_size,
     close_when_full, booking_id, offer, enrich_state, enrich_attempts, revision, revised_at,
     version, published_version, published_at, og_image_key, og_inputs_hash, created_at,
-    updated_at, cancelled_at
+    updated_at, cancelled_at, publish_failed_at
 """
 
 _INSERT = (
@@ -110,7 +111,9 @@ UPDATE invites SET status = 'cancelled', cancelled_at = COALESCE(cancelled_at, n
     updated_at = now(),
     revision = revision + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END,
     revised_at = CASE WHEN status = 'cancelled' THEN revised_at ELSE now() END,
-    version = version + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END
+    version = version + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END,
+    publish_failed_at = CASE WHEN status = 'cancelled' THEN publish_failed_at END,
+    publish_starts = CASE WHEN status = 'cancelled' THEN publish_starts ELSE 0 END
 WHERE slug = %(slug)s AND creator_id = %(creator_id)s
 RETURNING """
     + COLUMNS
@@ -118,6 +121,10 @@ RETURNING """
 
 _GET_BY_ID = "SELECT " + COLUMNS + " FROM invites WHERE id = %(id)s"
 _GET_BY_SLUG = "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s"
+
+# A creator's change ends a publish failure: the change may be the fix (a corrected time), and
+# edits are rate-limited, so each one costs at most one more bounded round of attempts.
+_CLEARS_FAILURE: LiteralString = "publish_failed_at = NULL, publish_starts = 0"
 
 # Fields a creator may change after creating the invite.
 EDITABLE = frozenset(
@@ -162,7 +169,7 @@ async def update_owned(
     )
     query = sql.SQL(
         "UPDATE invites SET {}, version = version + 1, revision = revision + 1, "
-        "revised_at = now(), updated_at = now() "
+        "revised_at = now(), updated_at = now(), " + _CLEARS_FAILURE + " "
         "WHERE slug = %(slug)s AND creator_id = %(creator_id)s RETURNING " + COLUMNS
     ).format(assignments)
     return await _maybe(conn, query, {**changes, "slug": slug, "creator_id": creator_id})

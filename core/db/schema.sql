@@ -87,6 +87,8 @@ CREATE TABLE public.invites (
     close_when_full boolean DEFAULT false NOT NULL,
     publish_lease uuid,
     publish_lease_until timestamp with time zone,
+    publish_failed_at timestamp with time zone,
+    publish_starts integer DEFAULT 0 NOT NULL,
     CONSTRAINT invites_enrich_state_check CHECK ((enrich_state = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT invites_party_size_check CHECK (((party_size >= 1) AND (party_size <= 50))),
     CONSTRAINT invites_slug_check CHECK ((slug ~ '^[A-Za-z0-9_-]{12,14}$'::text)),
@@ -219,7 +221,7 @@ CREATE INDEX invites_by_restaurant ON public.invites USING btree (restaurant_id)
 
 CREATE INDEX invites_enrich_pending ON public.invites USING btree (updated_at) WHERE (enrich_state = 'pending'::text);
 
-CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE (published_version < version);
+CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE ((published_version < version) AND (publish_failed_at IS NULL));
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_creator_id_fkey FOREIGN KEY (creator_id) REFERENCES public.creators(id) ON DELETE CASCADE;

@@ -33,6 +33,7 @@ class StatusReport(msgspec.Struct, kw_only=True):
     oldest_unpublished_age_s: float | None
     waiting_to_enrich: int
     oldest_enrich_age_s: float | None
+    failed_to_publish: int  # each has a dead letter; `dlq replay` or the creator's edit retries
 
     def describe(self) -> str:
         return "\n".join(
@@ -46,6 +47,8 @@ class StatusReport(msgspec.Struct, kw_only=True):
                 f"waiting to publish: {self.waiting_to_publish}"
                 + _oldest(self.oldest_unpublished_age_s),
                 f"waiting to enrich: {self.waiting_to_enrich}" + _oldest(self.oldest_enrich_age_s),
+                f"failed to publish: {self.failed_to_publish}"
+                + (" (see `tablefor dlq list`)" if self.failed_to_publish else ""),
             ]
         )
 
@@ -63,6 +66,7 @@ async def read_status(settings: Settings) -> StatusReport:
         oldest_unpublished_age_s=_age(backlog.oldest_unpublished),
         waiting_to_enrich=backlog.enrich_pending,
         oldest_enrich_age_s=_age(backlog.oldest_enrich_pending),
+        failed_to_publish=backlog.publish_failed,
     )
 
 
@@ -79,8 +83,11 @@ async def replay_dead_letter(settings: Settings, letter_id: int) -> str:
         invite_id = letter.arguments.get("invite_id")
         if not isinstance(invite_id, int):
             raise NotFound(f"dead letter {letter_id} names no invite")
+        # The debt first: if Redis is down, the sweep enqueues it once Redis is back.
         if letter.task == jobs.ENRICH:
             await invite_work.reset_enrichment(conn, invite_id=invite_id)
+        else:
+            await invite_work.clear_publish_failure(conn, invite_id=invite_id)
         async with _queues(settings) as queues:
             if letter.task == jobs.ENRICH:
                 await queues.request_enrich(invite_id)
