@@ -154,6 +154,24 @@ async def cancel(services: Services, slug: str, *, creator_id: int) -> invites.I
     return row
 
 
+async def delete(services: Services, slug: str, *, creator_id: int) -> None:
+    """The invite and its answers now; its stored objects by a worker at once (then the edge is
+    purged), and once more after the grace period. Enqueued for speed; the sweep runs it from
+    PostgreSQL if Redis is down."""
+    prefix = layout.invite_prefix(slug)
+    async with transaction(services.pool) as conn:
+        removal = await invites.delete_owned(conn, slug=slug, creator_id=creator_id, prefix=prefix)
+    if removal is None:
+        raise NotFound("no such invite")
+    try:
+        await services.queues.request_removal(removal)
+    except (RedisError, OSError) as error:
+        log.warning(
+            "enqueue failed; the sweep will remove the invite's objects",
+            extra={"removal_id": removal, "error": str(error)},
+        )
+
+
 async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) -> None:
     async with transaction(services.pool) as conn:
         row = await invites.request_enrichment(conn, slug=slug, creator_id=creator_id)

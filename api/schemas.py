@@ -122,6 +122,13 @@ class InviteOut(msgspec.Struct, kw_only=True):
     warnings: list[str] = []
 
 
+class DeletedInvite(msgspec.Struct, kw_only=True):
+    """What a delete with `purge=true` answers (202): the files go within seconds."""
+
+    slug: str
+    status: Literal["deleted"] = "deleted"
+
+
 class InviteList(msgspec.Struct, kw_only=True):
     items: list[InviteOut]
     next_cursor: str | None

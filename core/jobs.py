@@ -10,6 +10,7 @@ loses a change.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from core.settings import RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
 PUBLISH = "publish"
+REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,13 @@ def publish_options(settings: WorkerSettings) -> JobOptions:
     )
 
 
+# One attempt a job: a removal counts its tries in PostgreSQL and is retried later from there
+# (core/db/removals.py), where the wait can be minutes without holding a job.
+REMOVE_OPTIONS = JobOptions(
+    timeout=60, heartbeat=10, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=600
+)
+
+
 def enrich_options(settings: WorkerSettings) -> JobOptions:
     """Providers can be slow and rate-limited: several spaced attempts, then a dead letter."""
     return JobOptions(
@@ -73,6 +82,10 @@ def enrich_key(invite_id: int) -> str:
 
 def publish_key(invite_id: int) -> str:
     return f"publish:{invite_id}"
+
+
+def remove_key(removal_id: int) -> str:
+    return f"remove:{removal_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +130,17 @@ class Queues:
         )
         return job is not None
 
+    async def request_removal(self, removal_id: int, *, at: float | None = None) -> bool:
+        """Ask for a removal to run now, or at `at` (epoch seconds) when it falls due."""
+        job = await self.publish.enqueue(
+            REMOVE,
+            key=remove_key(removal_id),
+            removal_id=removal_id,
+            scheduled=math.ceil(at) if at else 0,
+            **self.options[REMOVE].as_kwargs(),
+        )
+        return job is not None
+
 
 def create_queues(
     redis: RedisSettings, worker: WorkerSettings, *, client: aioredis.Redis | None = None
@@ -129,5 +153,9 @@ def create_queues(
     return Queues(
         publish=RedisQueue(client, name=redis.queue_name),
         enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
-        options={PUBLISH: publish_options(worker), ENRICH: enrich_options(worker)},
+        options={
+            PUBLISH: publish_options(worker),
+            ENRICH: enrich_options(worker),
+            REMOVE: REMOVE_OPTIONS,
+        },
     )

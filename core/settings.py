@@ -45,6 +45,8 @@ class Limit(enum.StrEnum):
 
     PARSE = "parse"
     CREATE = "create"
+    EDIT = "edit"
+    CANCEL = "cancel"  # and deletes (DELETE with ?purge=true)
     ENRICH = "enrich"
     RSVP = "rsvp"
 
@@ -58,6 +60,8 @@ class Budget(msgspec.Struct, frozen=True):
 _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.PARSE: ((60, 60), (300, 3600)),
     Limit.CREATE: ((30, 60), (100, 3600)),
+    Limit.EDIT: ((30, 60), (200, 3600)),
+    Limit.CANCEL: ((30, 60), (100, 3600)),
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
 }
@@ -114,6 +118,7 @@ class WorkerSettings(msgspec.Struct, frozen=True):
     publish_attempts: int  # total attempts of one publish job before a dead letter
     publish_retry_delay: float
     publish_retry_cap: float
+    removal_delay: float  # seconds a replaced object stays (a cached page may still show it)
 
 
 class ObservabilitySettings(msgspec.Struct, frozen=True):
@@ -175,6 +180,7 @@ class Settings(msgspec.Struct, frozen=True):
                 publish_retry_cap=env.number(
                     "TABLEFOR_PUBLISH_RETRY_CAP", 30.0, low=0.0, high=86_400.0
                 ),
+                removal_delay=env.number("TABLEFOR_REMOVAL_DELAY", 60.0, low=0.0, high=86_400.0),
             ),
             observability=ObservabilitySettings(
                 sentry_dsn=env.url("SENTRY_DSN", None, schemes=("http", "https")),

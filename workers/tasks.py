@@ -11,17 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from saq.job import Job
 
 from core import jobs
-from core.db import dead_letters, invite_work, invites
+from core.db import dead_letters, invite_work, invites, removals
 from core.db.pool import connection, transaction
 from core.domain import EnrichState, InviteStatus
 from core.errors import Unavailable
 from core.observability import report_dead_letter
 from workers import publishing
+from workers import removals as removing
 from workers.deps import Deps
 from workers.providers.base import ProviderError
 
@@ -34,6 +36,8 @@ MAX_ENRICH_STARTS = 12
 # give_up after its own attempts; runs that kill their worker are rescued by the sweeps, where
 # no failure hook runs, so after this many jobs' worth of runs publishing gives up all the same.
 JOBS_OF_RUNS = 3
+# Tries of one removal pass before a dead letter (waits double from 2 s, up to 5 minutes).
+MAX_REMOVAL_TRIES = 10
 # Follow-up rounds of one publish job while changes keep arriving (then the sweep carries on).
 MAX_PUBLISH_ROUNDS = 20
 FOLLOW_UP_MS = 50
@@ -91,11 +95,33 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
         return stopped
     rounds = 0
     result = await publishing.publish(deps.publisher, invite_id)
+    await _schedule_removals(deps, result.removals)
     while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps.publisher, invite_id):
         rounds += 1
         await asyncio.sleep(delay)
         result = await publishing.publish(deps.publisher, invite_id)
+        await _schedule_removals(deps, result.removals)
     return {"version": result.version, "written": result.written, "rounds": rounds + 1}
+
+
+async def remove(ctx: dict[str, Any], *, removal_id: int) -> dict[str, Any]:
+    """Delete what storage owes to remove, then purge. A failure is tried again later from
+    PostgreSQL, each wait longer, MAX_REMOVAL_TRIES times in all; then a dead letter."""
+    deps: Deps = ctx["deps"]
+    removal = await removing.start(deps.publisher, removal_id)
+    if removal is None:
+        return {"skipped": "not due"}
+    try:
+        removed = await removing.run(deps.publisher, removal)
+    except Exception as error:  # storage or the CDN; the row is still owed
+        failure = f"{type(error).__name__}: {error}"
+        if removal.attempts >= MAX_REMOVAL_TRIES:
+            await give_up(deps, jobs.REMOVE, {"removal_id": removal_id}, failure, removal.attempts)
+            return {"gave_up": True}
+        wait = await removing.retry_later(deps.publisher, removal, failure)
+        log.warning("removal failed", extra={"removal_id": removal_id, "error": failure[-500:]})
+        return {"retry_in_s": wait}
+    return {"removed": len(removed.keys), "more": removed.more}
 
 
 async def _count_start(deps: Deps, invite_id: int) -> dict[str, Any] | None:
@@ -143,8 +169,20 @@ async def give_up(
             await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
         if task == jobs.PUBLISH and isinstance(invite_id, int):
             await invite_work.mark_publish_failed(conn, invite_id=invite_id)
+        if task == jobs.REMOVE and isinstance(removal_id := arguments.get("removal_id"), int):
+            await removals.mark_failed(conn, removal_id=removal_id, error=error)
     log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
     report_dead_letter(task, invite_id, error)
+
+
+async def _schedule_removals(deps: Deps, owed: tuple[int, ...]) -> None:
+    """Each when it falls due; if Redis is down, the sweep runs it from PostgreSQL."""
+    at = time.time() + deps.publisher.removal_delay
+    for removal_id in owed:
+        try:
+            await deps.queues.request_removal(removal_id, at=at)
+        except Exception as error:
+            log.warning("enqueue failed", extra={"removal_id": removal_id, "error": str(error)})
 
 
 def _honour_retry_after(job: Job, retry_after: float | None) -> None:

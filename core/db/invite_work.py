@@ -74,13 +74,28 @@ WHERE id = %(id)s AND publish_lease = %(lease)s
 _EXISTS = "SELECT EXISTS (SELECT 1 FROM invites WHERE id = %(id)s)"
 
 # A recorded publish also ends any failure: an operator's forced render can mend an invite.
+# An OG image it replaced is owed a removal after the grace period, in the same statement (every
+# part of it sees the row as it was before the update, so `previous` is the replaced key).
 _MARK_PUBLISHED = """
-UPDATE invites SET published_version = GREATEST(published_version, %(version)s),
-    published_at = now(), og_image_key = %(og_key)s, og_inputs_hash = %(og_hash)s,
-    publish_lease = NULL, publish_lease_until = NULL,
-    publish_starts = 0, publish_failed_at = NULL
-WHERE id = %(id)s AND publish_lease = %(lease)s
-RETURNING id
+WITH previous AS (
+    SELECT og_image_key FROM invites WHERE id = %(id)s AND publish_lease = %(lease)s
+), recorded AS (
+    UPDATE invites SET published_version = GREATEST(published_version, %(version)s),
+        published_at = now(), og_image_key = %(og_key)s, og_inputs_hash = %(og_hash)s,
+        publish_lease = NULL, publish_lease_until = NULL,
+        publish_starts = 0, publish_failed_at = NULL
+    WHERE id = %(id)s AND publish_lease = %(lease)s
+    RETURNING id, slug
+), owed AS (
+    INSERT INTO storage_removals (invite_id, slug, object_key, due_at)
+    SELECT recorded.id, recorded.slug, previous.og_image_key,
+        now() + make_interval(secs => %(removal_delay)s)
+    FROM recorded, previous
+    WHERE previous.og_image_key IS DISTINCT FROM %(og_key)s::text
+        AND previous.og_image_key IS NOT NULL
+    RETURNING id
+)
+SELECT recorded.id, (SELECT array_agg(id) FROM owed) FROM recorded
 """
 
 # Owed: a change not published yet, on an invite whose publishing has not failed for good.
@@ -194,17 +209,21 @@ async def mark_published(
     version: int,
     og_key: str | None,
     og_hash: str | None,
-) -> bool:
-    """Record the publish and free the lease; False if the lease was lost meanwhile."""
+    removal_delay: float,
+) -> tuple[int, ...] | None:
+    """Record the publish and free the lease: the removals it made owed (storage_removals),
+    or None if the lease was lost meanwhile and nothing was recorded."""
     params = {
         "id": invite_id,
         "lease": lease,
         "version": version,
         "og_key": og_key,
         "og_hash": og_hash,
+        "removal_delay": removal_delay,
     }
     cursor = await conn.execute(_MARK_PUBLISHED, params)
-    return await cursor.fetchone() is not None
+    row = await cursor.fetchone()
+    return None if row is None else tuple(row[1] or ())
 
 
 async def is_behind(conn: Connection, *, invite_id: int) -> bool:

@@ -119,6 +119,22 @@ RETURNING """
     + COLUMNS
 )
 
+# The invite and everything of it, gone in one statement: its answers with it (ON DELETE
+# CASCADE), and its folder in storage owed a removal now and once more after the grace period,
+# for a publish that was in flight (see workers/removals.py).
+_DELETED_FOLDER: LiteralString = """
+INSERT INTO storage_removals (slug, prefix, due_at, passes)
+SELECT slug, %(prefix)s, now(), 2 FROM gone
+RETURNING id
+"""
+_DELETE_OWNED: LiteralString = (
+    "WITH gone AS (DELETE FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
+    " RETURNING slug)" + _DELETED_FOLDER
+)
+_DELETE_ANY: LiteralString = (
+    "WITH gone AS (DELETE FROM invites WHERE slug = %(slug)s RETURNING slug)" + _DELETED_FOLDER
+)
+
 _GET_BY_ID = "SELECT " + COLUMNS + " FROM invites WHERE id = %(id)s"
 _GET_BY_SLUG = "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s"
 
@@ -177,6 +193,24 @@ async def update_owned(
 
 async def cancel_owned(conn: Connection, *, slug: str, creator_id: int) -> InviteRow | None:
     return await _maybe(conn, _CANCEL_OWNED, {"slug": slug, "creator_id": creator_id})
+
+
+async def delete_owned(conn: Connection, *, slug: str, creator_id: int, prefix: str) -> int | None:
+    """Delete the creator's invite; the id of the removal its stored objects are owed (under
+    `prefix`), or None if the creator has no such invite."""
+    params = {"slug": slug, "creator_id": creator_id, "prefix": prefix}
+    return await _removal(conn, _DELETE_OWNED, params)
+
+
+async def delete_any(conn: Connection, *, slug: str, prefix: str) -> int | None:
+    """An operator's delete (`tablefor invites delete`): any creator's invite."""
+    return await _removal(conn, _DELETE_ANY, {"slug": slug, "prefix": prefix})
+
+
+async def _removal(conn: Connection, query: LiteralString, params: Mapping[str, Any]) -> int | None:
+    cursor = await conn.execute(query, params)
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def _one(conn: Connection, query: Any, params: Mapping[str, Any]) -> InviteRow:

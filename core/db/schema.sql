@@ -171,6 +171,31 @@ CREATE TABLE public.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.storage_removals (
+    id bigint NOT NULL,
+    invite_id bigint,
+    slug text NOT NULL,
+    object_key text,
+    prefix text,
+    due_at timestamp with time zone NOT NULL,
+    passes integer DEFAULT 1 NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    failed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT storage_removals_check CHECK (((object_key IS NULL) <> (prefix IS NULL))),
+    CONSTRAINT storage_removals_passes_check CHECK ((passes >= 1))
+);
+
+ALTER TABLE public.storage_removals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.storage_removals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 
@@ -213,6 +238,9 @@ ALTER TABLE ONLY public.rsvps
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
+ALTER TABLE ONLY public.storage_removals
+    ADD CONSTRAINT storage_removals_pkey PRIMARY KEY (id);
+
 CREATE INDEX dead_letters_open ON public.dead_letters USING btree (failed_at) WHERE (replayed_at IS NULL);
 
 CREATE INDEX invites_by_creator ON public.invites USING btree (creator_id, id DESC);
@@ -222,6 +250,10 @@ CREATE INDEX invites_by_restaurant ON public.invites USING btree (restaurant_id)
 CREATE INDEX invites_enrich_pending ON public.invites USING btree (updated_at) WHERE (enrich_state = 'pending'::text);
 
 CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE ((published_version < version) AND (publish_failed_at IS NULL));
+
+CREATE INDEX storage_removals_by_invite ON public.storage_removals USING btree (invite_id);
+
+CREATE INDEX storage_removals_due ON public.storage_removals USING btree (due_at) WHERE (failed_at IS NULL);
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_creator_id_fkey FOREIGN KEY (creator_id) REFERENCES public.creators(id) ON DELETE CASCADE;
@@ -237,3 +269,6 @@ ALTER TABLE ONLY public.invites
 
 ALTER TABLE ONLY public.rsvps
     ADD CONSTRAINT rsvps_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.storage_removals
+    ADD CONSTRAINT storage_removals_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE SET NULL;

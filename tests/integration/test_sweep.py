@@ -37,3 +37,22 @@ async def test_the_sweep_skips_a_failed_publish_until_it_is_cleared(
     assert cleared
     assert (backlog.unpublished, backlog.publish_failed) == (1, 0)
     assert swept.publishes == 1
+
+
+async def test_the_sweep_runs_removals_that_fell_due_and_skips_parked_ones(
+    deps: Any, database_url: str
+) -> None:
+    """A removal outlives a worker restart or a lost job: PostgreSQL holds it until it is done."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        for due, parked in (("-5 s", False), ("-5 s", True), ("+1 h", False)):
+            conn.execute(
+                "INSERT INTO storage_removals (slug, prefix, due_at, failed_at) "
+                "VALUES ('AbCdEfGhIjKlMn', 'i/AbCdEfGhIjKlMn/', now() + %s::interval, "
+                "CASE WHEN %s THEN now() END)",
+                (due, parked),
+            )
+
+    report = await sweep_once(deps)
+
+    assert report.removals == 1
+    assert await deps.queues.publish.count("queued") == 1
