@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import traceback
 from typing import Any
 
 from saq.job import Job
@@ -85,14 +86,27 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
     rounds cover changes whose enqueue SAQ dropped because this job was already running.
     """
     deps: Deps = ctx["deps"]
-    # Follow-ups wait as long as the job's own debounce (an RSVP burst keeps coalescing), or
-    # briefly for other jobs: the waits hold a worker slot, and new invites must not queue
-    # behind them.
-    delay = (debounce_ms or FOLLOW_UP_MS) / 1000
+    job: Job = ctx["job"]
     if debounce_ms:
         await asyncio.sleep(debounce_ms / 1000)
     if (stopped := await _count_start(deps, invite_id)) is not None:
         return stopped
+    try:
+        return await _publish_rounds(deps, invite_id, debounce_ms)
+    except Exception:
+        # The last attempt gives up here, while the job's key still holds off the sweep's
+        # enqueue; once SAQ marks the job failed, a sweep could start another round first.
+        if not job.retryable:
+            arguments = {"invite_id": invite_id}
+            await give_up(deps, jobs.PUBLISH, arguments, traceback.format_exc(), job.attempts)
+        raise
+
+
+async def _publish_rounds(deps: Deps, invite_id: int, debounce_ms: int) -> dict[str, Any]:
+    # Follow-ups wait as long as the job's own debounce (an RSVP burst keeps coalescing), or
+    # briefly for other jobs: the waits hold a worker slot, and new invites must not queue
+    # behind them.
+    delay = (debounce_ms or FOLLOW_UP_MS) / 1000
     rounds = 0
     result = await publishing.publish(deps.publisher, invite_id)
     await _schedule_removals(deps, result.removals)
@@ -157,6 +171,9 @@ async def give_up(
     """
     invite_id = arguments.get("invite_id")
     async with transaction(deps.pool) as conn:
+        publish_of = invite_id if task == jobs.PUBLISH and isinstance(invite_id, int) else None
+        if publish_of and not await invite_work.mark_publish_failed(conn, invite_id=publish_of):
+            return  # given up already (by the job's last attempt), or the invite is gone
         await dead_letters.record(
             conn,
             task=task,
@@ -167,8 +184,6 @@ async def give_up(
         )
         if task == jobs.ENRICH and isinstance(invite_id, int):
             await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
-        if task == jobs.PUBLISH and isinstance(invite_id, int):
-            await invite_work.mark_publish_failed(conn, invite_id=invite_id)
         if task == jobs.REMOVE and isinstance(removal_id := arguments.get("removal_id"), int):
             await removals.mark_failed(conn, removal_id=removal_id, error=error)
     log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})

@@ -110,7 +110,9 @@ RETURNING publish_starts
 """
 
 _MARK_PUBLISH_FAILED = """
-UPDATE invites SET publish_failed_at = now() WHERE id = %(id)s
+UPDATE invites SET publish_failed_at = now()
+WHERE id = %(id)s AND publish_failed_at IS NULL
+RETURNING id
 """
 
 _CLEAR_PUBLISH_FAILURE = """
@@ -241,8 +243,10 @@ async def count_publish_start(conn: Connection, *, invite_id: int) -> int | None
     return None if row is None else int(row[0])
 
 
-async def mark_publish_failed(conn: Connection, *, invite_id: int) -> None:
-    await conn.execute(_MARK_PUBLISH_FAILED, {"id": invite_id})
+async def mark_publish_failed(conn: Connection, *, invite_id: int) -> bool:
+    """True if this call marked it (False: marked already, or no such invite)."""
+    cursor = await conn.execute(_MARK_PUBLISH_FAILED, {"id": invite_id})
+    return await cursor.fetchone() is not None
 
 
 async def clear_publish_failure(conn: Connection, *, invite_id: int) -> bool:

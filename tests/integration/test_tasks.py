@@ -5,10 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import psycopg
+import pytest
+from saq.job import Job
 
 from core import jobs
 from tests.support.rows import NEVER_RENDERS, insert_invite, invite_row, open_letters
 from workers import tasks
+
+
+def ctx(deps: Any, *, attempt: int = 1, of: int = 6) -> dict[str, Any]:
+    """What SAQ hands a task: the worker's dependencies and the job, in its attempt `attempt`."""
+    return {"deps": deps, "job": Job(jobs.PUBLISH, retries=of, attempts=attempt)}
 
 
 async def queued_publishes(deps: Any) -> int:
@@ -37,7 +44,7 @@ async def test_a_publish_job_skips_an_invite_whose_publishing_failed(
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE invites SET publish_failed_at = now() WHERE id = %s", (invite.id,))
 
-    result = await tasks.publish({"deps": deps}, invite_id=invite.id)
+    result = await tasks.publish(ctx(deps), invite_id=invite.id)
     await tasks.catch_up(deps, invite.id)
 
     assert result == {"skipped": "nothing owed"}
@@ -54,8 +61,8 @@ async def test_runs_that_never_record_a_publish_end_in_one_dead_letter(
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE invites SET publish_starts = %s WHERE id = %s", (limit, invite.id))
 
-    result = await tasks.publish({"deps": deps}, invite_id=invite.id)
-    again = await tasks.publish({"deps": deps}, invite_id=invite.id)
+    result = await tasks.publish(ctx(deps), invite_id=invite.id)
+    again = await tasks.publish(ctx(deps), invite_id=invite.id)
 
     assert result == {"gave_up": True}
     assert again == {"skipped": "nothing owed"}
@@ -70,7 +77,28 @@ async def test_a_recorded_publish_resets_the_count_of_runs(deps: Any, database_u
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE invites SET publish_starts = 5 WHERE id = %s", (invite.id,))
 
-    result = await tasks.publish({"deps": deps}, invite_id=invite.id)
+    result = await tasks.publish(ctx(deps), invite_id=invite.id)
 
     assert result["version"] == 1
     assert invite_row(database_url, invite.id)["publish_starts"] == 0
+
+
+async def test_the_last_attempt_gives_up_before_the_job_ends_and_only_once(
+    deps: Any, database_url: str
+) -> None:
+    """Marked failed while the job's key still holds off the sweep; SAQ's failure hook, which
+    calls give_up again afterwards, then finds nothing left to do."""
+    invite = insert_invite(database_url, starts_at=NEVER_RENDERS)
+
+    with pytest.raises(ValueError, match="year"):
+        await tasks.publish(ctx(deps, attempt=1, of=2), invite_id=invite.id)
+    retried = invite_row(database_url, invite.id)["publish_failed_at"]
+    with pytest.raises(ValueError, match="year"):
+        await tasks.publish(ctx(deps, attempt=2, of=2), invite_id=invite.id)
+    await tasks.give_up(deps, jobs.PUBLISH, {"invite_id": invite.id}, "failed", 2)
+
+    assert retried is None  # an attempt with attempts left is only an attempt
+    row = invite_row(database_url, invite.id)
+    assert row["publish_failed_at"] is not None and row["publish_starts"] == 2
+    [letter] = open_letters(database_url)
+    assert letter["attempts"] == 2 and "ValueError" in letter["error"]
