@@ -13,18 +13,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from redis.exceptions import RedisError
 
-from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
+from api.schemas import CreateInvite, InviteOut, PublishState, RestaurantOut, UpdateInvite
 from api.state import Services
 from cdn import layout
 from core.db import invites
 from core.db.pool import Connection, connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidField, InvalidInput, NotFound
 from core.parsing import ParseResult
 from core.secrets import SLUG_SHAPE, new_slug
 
 log = logging.getLogger("tablefor.api")
 _SLUG = re.compile(SLUG_SHAPE)
+
+MAX_YEARS_AHEAD = 2
 
 _MERGED_FIELDS = (
     "restaurant_name",
@@ -47,6 +49,30 @@ def zone(name: str | None) -> ZoneInfo:
         ) from None
 
 
+def check_starts_at(starts_at: datetime, *, now: datetime) -> None:
+    """In the future, and at most two years ahead: every date in that range renders, and
+    nobody books a table further out. Not even a little in the past: answers close when the
+    dinner starts (api/rsvp_actions.py), so such an invite could never be answered."""
+    when = starts_at.isoformat(timespec="minutes")
+    if starts_at <= now:
+        raise InvalidField(
+            "starts_at", f"`starts_at` {when} has passed; the dinner must start in the future"
+        )
+    if starts_at > _years_after(now, MAX_YEARS_AHEAD):
+        raise InvalidField(
+            "starts_at",
+            f"`starts_at` {when} is more than {MAX_YEARS_AHEAD} years ahead; "
+            "give the date of a booking you have",
+        )
+
+
+def _years_after(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year + years, day=28)
+
+
 def merge(body: CreateInvite, parsed: ParseResult | None) -> dict[str, Any]:
     """The parsed fields, each replaced by the manual field when one was given."""
     merged = {name: getattr(parsed, name, None) for name in _MERGED_FIELDS}
@@ -67,9 +93,7 @@ def build_new_invite(
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
     if fields["starts_at"] is None:
         raise InvalidInput("no date and time found; add `starts_at` (ISO 8601 with an offset)")
-    if fields["starts_at"] <= now:
-        when = fields["starts_at"].isoformat(timespec="minutes")
-        raise InvalidInput(f"the start time {when} has passed; the dinner must start in the future")
+    check_starts_at(fields["starts_at"], now=now)
     new = invites.NewInvite(
         slug=new_slug(),
         creator_id=creator_id,
@@ -113,9 +137,8 @@ async def update(
     }
     if not changes:
         raise InvalidInput("nothing to change: send at least one of " + ", ".join(_editable()))
-    starts_at = changes.get("starts_at")
-    if isinstance(starts_at, datetime) and starts_at <= datetime.now(UTC):
-        raise InvalidInput("the dinner must start in the future")
+    if isinstance(starts_at := changes.get("starts_at"), datetime):
+        check_starts_at(starts_at, now=datetime.now(UTC))
     async with transaction(services.pool) as conn:
         current = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
         if current is None:
@@ -135,6 +158,24 @@ async def cancel(services: Services, slug: str, *, creator_id: int) -> invites.I
         raise NotFound("no such invite")
     await _request_work(services, row.id, enrich=False)
     return row
+
+
+async def delete(services: Services, slug: str, *, creator_id: int) -> None:
+    """The invite and its answers now; its stored objects by a worker at once (then the edge is
+    purged), and once more after the grace period. Enqueued for speed; the sweep runs it from
+    PostgreSQL if Redis is down."""
+    prefix = layout.invite_prefix(slug)
+    async with transaction(services.pool) as conn:
+        removal = await invites.delete_owned(conn, slug=slug, creator_id=creator_id, prefix=prefix)
+    if removal is None:
+        raise NotFound("no such invite")
+    try:
+        await services.queues.request_removal(removal)
+    except (RedisError, OSError) as error:
+        log.warning(
+            "enqueue failed; the sweep will remove the invite's objects",
+            extra={"removal_id": removal, "error": str(error)},
+        )
 
 
 async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) -> None:
@@ -203,6 +244,8 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         source=row.source,
         enrichment=row.enrich_state,
         published=row.published_version >= row.version,
+        publish_state=publish_state(row),
+        publish_failed_at=row.publish_failed_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
         warnings=[*(warnings or []), *enrichment_warnings(row)],
@@ -217,6 +260,12 @@ def enrichment_warnings(row: invites.InviteRow) -> list[str]:
         f"are at a restaurant that does not match “{row.restaurant_name}”, so the restaurant's "
         "details were looked up by its name, area and city"
     ]
+
+
+def publish_state(row: invites.InviteRow) -> PublishState:
+    if row.publish_failed_at is not None:
+        return "failed"
+    return "published" if row.published_version >= row.version else "pending"
 
 
 async def _request_work(

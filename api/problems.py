@@ -84,7 +84,10 @@ def on_domain_error(request: Request[Any, Any, Any], exc: Exception) -> Response
         headers["Retry-After"] = "1"
     if isinstance(exc, errors.Unauthorized):
         headers["WWW-Authenticate"] = 'Bearer realm="tablefor"'
-    return problem(request, status, exc.detail, headers=headers)
+    extra = None
+    if isinstance(exc, errors.InvalidField):  # the shape of a validation error's list
+        extra = {"errors": [{"message": exc.detail, "key": exc.field, "source": "body"}]}
+    return problem(request, status, exc.detail, headers=headers, extra=extra)
 
 
 def on_validation_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from litestar.params import Parameter
@@ -39,6 +39,7 @@ AwareDateTime = Annotated[datetime, Meta(tz=True)]
 IsoDateTime = Annotated[
     str, Meta(extra_json_schema={"format": "date-time"}, examples=["2026-12-12T19:30:00+05:30"])
 ]
+PublishState = Literal["pending", "published", "failed"]
 PartySize = Annotated[int, Meta(ge=1, le=MAX_PARTY_SIZE)]
 Guests = Annotated[int, Meta(ge=0, le=MAX_EXTRA_GUESTS)]
 MaxAnswers = Annotated[
@@ -132,9 +133,19 @@ class InviteOut(msgspec.Struct, kw_only=True):
     source: str
     enrichment: str
     published: bool
+    # "failed": publishing gave up (a dead letter); an edit, or an operator's replay, retries.
+    publish_state: PublishState
+    publish_failed_at: datetime | None
     created_at: datetime
     updated_at: datetime
     warnings: list[str] = []
+
+
+class DeletedInvite(msgspec.Struct, kw_only=True):
+    """What a delete with `purge=true` answers (202): the files go within seconds."""
+
+    slug: str
+    status: Literal["deleted"] = "deleted"
 
 
 class InviteList(msgspec.Struct, kw_only=True):

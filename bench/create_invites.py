@@ -19,6 +19,7 @@ import argparse
 import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -36,10 +37,13 @@ from bench.support import (
     wrk,
 )
 
+# A booking date within the two years ahead an invite may be (api/invite_actions.py).
+NEXT_YEAR = datetime.now(UTC).year + 1
+
 BOOKING = (
-    "Hey! I have made a booking on 12 Dec 2099, 07:30 PM for 4 guest(s) at Toit, Indiranagar, "
-    "Bangalore with offer Flat 20% Off on Total Bill. Please reach on time. Checkout the "
-    "restaurant details here: https://swiggy.onelink.me/BVRZ?af_dp=swiggydiners%3A%2F%2Fdetails"
+    f"Hey! I have made a booking on 12 Dec {NEXT_YEAR}, 07:30 PM for 4 guest(s) at Toit, "
+    "Indiranagar, Bangalore with offer Flat 20% Off on Total Bill. Please reach on time. "
+    "Checkout the restaurant details here: https://swiggy.onelink.me/BVRZ?af_dp=swiggydiners%3A%2F%2Fdetails"
     "%2F1271281%3Fsource%3Dsharing"
 )
 HOSTILE_TEXT = "@" * 20_000  # each '@' is looked at as a possible "at <place>"

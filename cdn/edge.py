@@ -133,6 +133,8 @@ def render_nginx(plan: EdgePlan) -> str:
         patterns={kind.value: pattern for kind, pattern in layout.PATH_PATTERNS.items()},
         not_found_path=layout.path_of(layout.NOT_FOUND_KEY),
         slug=layout.SLUG,
+        og_image_pattern=layout.OG_IMAGE_PATTERN,
+        images_key=layout.images_key("$1"),  # the slug, as the pattern captured it
     )
 
 

@@ -3,8 +3,9 @@ URLs, surrogate keys, and each kind's headers. Everything else asks this module.
 
 Pages, RSVP summaries and calendar files change in place, so the edge keeps them long and is
 purged on every change, while browsers revalidate each time (max-age=0: a cheap 304 from the
-edge). Content-hashed files (OG images, photos, assets) never change: cached forever, never
-purged. The nginx origin config is generated from these same values (cdn/edge.py).
+edge). Content-hashed files (OG images, photos, assets) never change: cached forever, and
+purged only when they are deleted (an invite's replaced OG image, or a deleted invite's files).
+The nginx origin config is generated from these same values (cdn/edge.py).
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ SLUG = "[A-Za-z0-9_-]+"  # the shape of a slug in a path, for the edge's pattern
 NOT_FOUND_KEY = "404.html"
 _HASH_LENGTH = 16
 
+# An invite's OG image, its slug captured (the origin derives the image's surrogate key).
+OG_IMAGE_PATTERN = f"^/i/({SLUG})/og-[0-9a-f]+\\.jpg$"
+
 # Public paths by kind, as regular expressions: the origin config sets headers by them.
 PATH_PATTERNS: dict[Kind, str] = {
     Kind.PAGE: f"^/i/{SLUG}/index\\.html$",
@@ -90,6 +94,11 @@ def calendar_key(slug: str) -> str:
 
 def og_image_key(slug: str, image: bytes) -> str:
     return f"i/{slug}/og-{_digest(image)}.jpg"
+
+
+def invite_prefix(slug: str) -> str:
+    """The folder holding every object an invite ever published (and only its objects)."""
+    return f"i/{slug}/"
 
 
 def photo_base(restaurant_id: int, original: bytes) -> str:
@@ -149,6 +158,12 @@ def invite_paths(slug: str) -> tuple[str, ...]:
 def slug_key(slug: str) -> str:
     """The key every origin can attach (nginx derives it from the path; S3 stores it)."""
     return f"slug-{slug}"
+
+
+def images_key(slug: str) -> str:
+    """The key of an invite's content-hashed images: a publish never purges it (they never
+    change), removing one does (the old image, and the current one with it, refetched once)."""
+    return f"images-{slug}"
 
 
 def invite_keys(*, slug: str, invite_id: int, restaurant_id: int | None) -> tuple[str, ...]:

@@ -27,6 +27,14 @@ class InvalidInput(TableforError):
     """The input is well-formed but not acceptable (a past start time, say)."""
 
 
+class InvalidField(InvalidInput):
+    """One named field of the input is not acceptable; the problem names it."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(detail)
+        self.field = field
+
+
 class Conflict(TableforError):
     """The request clashes with the current state (a cancelled invite, a key in flight)."""
 

@@ -10,6 +10,7 @@ loses a change.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from core.settings import RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
 PUBLISH = "publish"
+REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +44,23 @@ class JobOptions:
         }
 
 
-# Publishing is local work plus storage writes: quick to retry, never given up on for long,
-# since the sweep keeps re-enqueueing unpublished invites anyway.
-PUBLISH_OPTIONS = JobOptions(
-    timeout=30, heartbeat=5, retries=6, retry_delay=0.5, retry_backoff=30.0, ttl=600
+def publish_options(settings: WorkerSettings) -> JobOptions:
+    """Local work plus storage writes and a purge: quick retries that ride out a short storage
+    or CDN outage; then a dead letter, and the invite waits for a replay (workers/tasks.py)."""
+    return JobOptions(
+        timeout=30,
+        heartbeat=5,
+        retries=settings.publish_attempts,
+        retry_delay=settings.publish_retry_delay,
+        retry_backoff=settings.publish_retry_cap,
+        ttl=600,
+    )
+
+
+# One attempt a job: a removal counts its tries in PostgreSQL and is retried later from there
+# (core/db/removals.py), where the wait can be minutes without holding a job.
+REMOVE_OPTIONS = JobOptions(
+    timeout=60, heartbeat=10, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=600
 )
 
 
@@ -67,6 +82,10 @@ def enrich_key(invite_id: int) -> str:
 
 def publish_key(invite_id: int) -> str:
     return f"publish:{invite_id}"
+
+
+def remove_key(removal_id: int) -> str:
+    return f"remove:{removal_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +130,17 @@ class Queues:
         )
         return job is not None
 
+    async def request_removal(self, removal_id: int, *, at: float | None = None) -> bool:
+        """Ask for a removal to run now, or at `at` (epoch seconds) when it falls due."""
+        job = await self.publish.enqueue(
+            REMOVE,
+            key=remove_key(removal_id),
+            removal_id=removal_id,
+            scheduled=math.ceil(at) if at else 0,
+            **self.options[REMOVE].as_kwargs(),
+        )
+        return job is not None
+
 
 def create_queues(
     redis: RedisSettings, worker: WorkerSettings, *, client: aioredis.Redis | None = None
@@ -123,5 +153,9 @@ def create_queues(
     return Queues(
         publish=RedisQueue(client, name=redis.queue_name),
         enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
-        options={PUBLISH: PUBLISH_OPTIONS, ENRICH: enrich_options(worker)},
+        options={
+            PUBLISH: publish_options(worker),
+            ENRICH: enrich_options(worker),
+            REMOVE: REMOVE_OPTIONS,
+        },
     )

@@ -47,6 +47,8 @@ class Limit(enum.StrEnum):
 
     PARSE = "parse"
     CREATE = "create"
+    EDIT = "edit"
+    CANCEL = "cancel"  # and deletes (DELETE with ?purge=true)
     ENRICH = "enrich"
     RSVP = "rsvp"
 
@@ -61,6 +63,8 @@ class Budget(msgspec.Struct, frozen=True):
 _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.PARSE: ((60, 60), (300, 3600)),
     Limit.CREATE: ((30, 60), (100, 3600)),
+    Limit.EDIT: ((30, 60), (200, 3600)),
+    Limit.CANCEL: ((30, 60), (100, 3600)),
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
 }
@@ -121,6 +125,10 @@ class WorkerSettings(msgspec.Struct, frozen=True):
     enrich_attempts: int  # total attempts before a dead letter
     enrich_retry_delay: float  # first retry's delay; doubles, jittered
     enrich_retry_cap: float
+    publish_attempts: int  # total attempts of one publish job before a dead letter
+    publish_retry_delay: float
+    publish_retry_cap: float
+    removal_delay: float  # seconds a replaced object stays (a cached page may still show it)
 
 
 class ObservabilitySettings(msgspec.Struct, frozen=True):
@@ -178,6 +186,14 @@ class Settings(msgspec.Struct, frozen=True):
                 enrich_retry_cap=env.number(
                     "TABLEFOR_ENRICH_RETRY_CAP", 60.0, low=0.0, high=86_400.0
                 ),
+                publish_attempts=env.integer("TABLEFOR_PUBLISH_ATTEMPTS", 6, low=1, high=50),
+                publish_retry_delay=env.number(
+                    "TABLEFOR_PUBLISH_RETRY_DELAY", 0.5, low=0.0, high=3600.0
+                ),
+                publish_retry_cap=env.number(
+                    "TABLEFOR_PUBLISH_RETRY_CAP", 30.0, low=0.0, high=86_400.0
+                ),
+                removal_delay=env.number("TABLEFOR_REMOVAL_DELAY", 60.0, low=0.0, high=86_400.0),
             ),
             # Last: it lists the secrets every other part read.
             observability=_observability(env),

@@ -40,6 +40,7 @@ class Publisher:
     fonts: FontSet
     templates: Templates
     site: Site
+    removal_delay: float  # seconds before a replaced object is removed (core/db/removals.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,7 @@ async def opened_publisher(
             fonts=load_fonts(),
             templates=templates,
             site=await publish_site(storage, templates, public_url=settings.api.public_url),
+            removal_delay=settings.worker.removal_delay,
         )
     finally:
         await purger.aclose()

@@ -33,10 +33,10 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
     async def before(ctx: dict[str, Any]) -> None:
         await before_process(ctx, options=options)
 
-    def worker(queue: Any, task: tuple[str, Any], concurrency: int) -> Worker[Any]:
+    def worker(queue: Any, functions: list[tuple[str, Any]], concurrency: int) -> Worker[Any]:
         made: Worker[Any] = Worker(
             queue,
-            functions=[task],
+            functions=functions,
             concurrency=concurrency,
             startup=startup,
             before_process=before,
@@ -49,9 +49,12 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
         made.SIGNALS = []  # run_worker stops both workers on a signal; SAQ would stop one
         return made
 
+    on_publish_queue = [(jobs.PUBLISH, tasks.publish), (jobs.REMOVE, tasks.remove)]
     return [
-        worker(deps.queues.publish, (jobs.PUBLISH, tasks.publish), settings.worker.concurrency),
-        worker(deps.queues.enrich, (jobs.ENRICH, tasks.enrich), settings.worker.enrich_concurrency),
+        worker(deps.queues.publish, on_publish_queue, settings.worker.concurrency),
+        worker(
+            deps.queues.enrich, [(jobs.ENRICH, tasks.enrich)], settings.worker.enrich_concurrency
+        ),
     ]
 
 
@@ -86,7 +89,9 @@ async def after_process(ctx: dict[str, Any]) -> None:
             "run_ms": round((time.monotonic() - ctx.get("started_at", time.monotonic())) * 1000),
         },
     )
-    if job.status == Status.FAILED:  # no attempts left: SAQ will not run it again
+    # No attempts left: SAQ will not run it again. (A removal has one attempt a job and counts
+    # its tries in PostgreSQL: the sweep runs it again, and it gives up by itself.)
+    if job.status == Status.FAILED and job.function in (jobs.PUBLISH, jobs.ENRICH):
         await tasks.give_up(
             ctx["deps"], job.function, dict(job.kwargs or {}), job.error or "failed", job.attempts
         )

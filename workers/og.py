@@ -49,7 +49,8 @@ async def og_image(deps: Publisher, snapshot: Snapshot) -> tuple[str, str]:
     background = await _background(deps, photo_key) if photo_key else None
     image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, background=background)
     key = layout.og_image_key(row.slug, image)
-    await deps.storage.put(layout.stored(key, image, layout.Kind.IMMUTABLE))
+    keys = (layout.images_key(row.slug),)  # how the edge is told when the image is removed
+    await deps.storage.put(layout.stored(key, image, layout.Kind.IMMUTABLE, keys))
     return key, og_hash
 
 

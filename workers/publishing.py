@@ -51,6 +51,7 @@ class PublishResult:
     version: int | None  # None: the invite no longer exists
     written: int  # objects whose bytes changed
     up_to_date: bool  # nothing was owed
+    removals: tuple[int, ...] = ()  # objects it replaced, owed a removal (core/db/removals.py)
 
 
 async def publish(deps: Publisher, invite_id: int, *, force: bool = False) -> PublishResult:
@@ -68,7 +69,7 @@ async def is_behind(deps: Publisher, invite_id: int) -> bool:
 
 
 async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> PublishResult:
-    async with _leased(deps, invite_id) as (lease, released):
+    async with leased(deps, invite_id) as (lease, released):
         if not lease:
             return PublishResult(invite_id, None, 0, up_to_date=True)
         async with connection(deps.pool) as conn:
@@ -85,15 +86,16 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
         if written or not force:
             await deps.purger.purge(_purge_request(snapshot))
         async with connection(deps.pool) as conn:
-            recorded = await invite_work.mark_published(
+            removals = await invite_work.mark_published(
                 conn,
                 invite_id=invite_id,
                 lease=lease,
                 version=row.version,
                 og_key=og_key,
                 og_hash=og_hash,
+                removal_delay=deps.removal_delay,
             )
-        if not recorded:
+        if removals is None:
             raise LeaseLost(f"invite {invite_id}: the publish lease lapsed")
         released.set()  # the record freed the lease
     log.info(
@@ -105,16 +107,16 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
             "objects_written": written,
         },
     )
-    return PublishResult(invite_id, row.version, written, up_to_date=False)
+    return PublishResult(invite_id, row.version, written, up_to_date=False, removals=removals)
 
 
 @contextlib.asynccontextmanager
-async def _leased(deps: Publisher, invite_id: int) -> AsyncIterator[tuple[str, asyncio.Event]]:
+async def leased(deps: Publisher, invite_id: int) -> AsyncIterator[tuple[str, asyncio.Event]]:
     """The invite's publish lease for the block, renewed meanwhile ("" if no such invite),
     and an event the block sets once its own final write has freed the lease.
 
     Another publisher's lease is waited out: it ends when that publish does, or lapses within
-    LEASE_SECONDS if its holder died.
+    LEASE_SECONDS if its holder died. (Removing a replaced image takes it too: workers/removals.py.)
     """
     lease = str(uuid.uuid4())
     while True:

@@ -2,8 +2,10 @@
 
 Invites created while Redis was down, jobs lost with a dead Redis, or enqueues SAQ dropped as
 duplicates all leave the same trace: an invite whose published version is behind, or whose
-enrichment is pending. Every few seconds one worker (an advisory lock elects it) enqueues them
-again; SAQ's keys make that a no-op for jobs already queued or running.
+enrichment is pending, or a storage removal that is due (core/db/removals.py). Every few
+seconds one worker (an advisory lock elects it) enqueues them again; SAQ's keys make that a
+no-op for jobs already queued or running. An invite whose publishing failed for good is no
+debt of the sweep's: it waits for a replay or an edit.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from core.db import invite_work, locks
+from core.db import invite_work, locks, removals
 from core.db.pool import connection
 from core.errors import Unavailable
 from workers.deps import Deps
@@ -25,6 +27,7 @@ BATCH = 500
 # Younger debts are most likely still in the queue from the request that made them.
 PUBLISH_GRACE_S = 1.0
 ENRICH_GRACE_S = 15.0
+REMOVAL_GRACE_S = 1.0  # a removal due is scheduled in the queue already, when Redis had it
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,7 @@ class SweepReport:
     led: bool  # False: another worker holds the sweep
     publishes: int
     enrichments: int
+    removals: int = 0
 
 
 async def sweep_once(deps: Deps) -> SweepReport:
@@ -40,13 +44,21 @@ async def sweep_once(deps: Deps) -> SweepReport:
             return SweepReport(led=False, publishes=0, enrichments=0)
         unpublished = await invite_work.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
         pending = await invite_work.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
+        due = await removals.due(conn, grace=REMOVAL_GRACE_S, limit=BATCH)
     published = [await deps.queues.request_publish(debt.invite_id) for debt in unpublished]
     enriched = [await deps.queues.request_enrich(debt.invite_id) for debt in pending]
-    report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))
-    if report.publishes or report.enrichments:
+    removed = [await deps.queues.request_removal(removal_id) for removal_id in due]
+    report = SweepReport(
+        led=True, publishes=sum(published), enrichments=sum(enriched), removals=sum(removed)
+    )
+    if report.publishes or report.enrichments or report.removals:
         log.info(
             "sweep re-enqueued",
-            extra={"publishes": report.publishes, "enrichments": report.enrichments},
+            extra={
+                "publishes": report.publishes,
+                "enrichments": report.enrichments,
+                "removals": report.removals,
+            },
         )
     return report
 

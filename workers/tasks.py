@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+import traceback
 from typing import Any
 
 from saq.job import Job
 
 from core import jobs
-from core.db import dead_letters, invite_work, invites
-from core.db.pool import connection
+from core.db import dead_letters, invite_work, invites, removals
+from core.db.pool import connection, transaction
 from core.domain import EnrichState, InviteStatus
 from core.errors import Unavailable
 from core.observability import report_dead_letter
 from workers import publishing
+from workers import removals as removing
 from workers.deps import Deps
 from workers.providers.base import ProviderError
 
@@ -30,6 +33,12 @@ log = logging.getLogger("tablefor.worker")
 # Across queue retries and sweeps (a job that kills its worker is re-enqueued by the sweep with
 # fresh queue attempts): after this many starts, enrichment gives up for good.
 MAX_ENRICH_STARTS = 12
+# Runs of publish jobs count on the invite until a publish is recorded. A failing job ends in
+# give_up after its own attempts; runs that kill their worker are rescued by the sweeps, where
+# no failure hook runs, so after this many jobs' worth of runs publishing gives up all the same.
+JOBS_OF_RUNS = 3
+# Tries of one removal pass before a dead letter (waits double from 2 s, up to 5 minutes).
+MAX_REMOVAL_TRIES = 10
 # Follow-up rounds of one publish job while changes keep arriving (then the sweep carries on).
 MAX_PUBLISH_ROUNDS = 20
 FOLLOW_UP_MS = 50
@@ -77,19 +86,69 @@ async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) 
     rounds cover changes whose enqueue SAQ dropped because this job was already running.
     """
     deps: Deps = ctx["deps"]
+    job: Job = ctx["job"]
+    if debounce_ms:
+        await asyncio.sleep(debounce_ms / 1000)
+    if (stopped := await _count_start(deps, invite_id)) is not None:
+        return stopped
+    try:
+        return await _publish_rounds(deps, invite_id, debounce_ms)
+    except Exception:
+        # The last attempt gives up here, while the job's key still holds off the sweep's
+        # enqueue; once SAQ marks the job failed, a sweep could start another round first.
+        if not job.retryable:
+            arguments = {"invite_id": invite_id}
+            await give_up(deps, jobs.PUBLISH, arguments, traceback.format_exc(), job.attempts)
+        raise
+
+
+async def _publish_rounds(deps: Deps, invite_id: int, debounce_ms: int) -> dict[str, Any]:
     # Follow-ups wait as long as the job's own debounce (an RSVP burst keeps coalescing), or
     # briefly for other jobs: the waits hold a worker slot, and new invites must not queue
     # behind them.
     delay = (debounce_ms or FOLLOW_UP_MS) / 1000
-    if debounce_ms:
-        await asyncio.sleep(debounce_ms / 1000)
     rounds = 0
     result = await publishing.publish(deps.publisher, invite_id)
+    await _schedule_removals(deps, result.removals)
     while rounds < MAX_PUBLISH_ROUNDS and await publishing.is_behind(deps.publisher, invite_id):
         rounds += 1
         await asyncio.sleep(delay)
         result = await publishing.publish(deps.publisher, invite_id)
+        await _schedule_removals(deps, result.removals)
     return {"version": result.version, "written": result.written, "rounds": rounds + 1}
+
+
+async def remove(ctx: dict[str, Any], *, removal_id: int) -> dict[str, Any]:
+    """Delete what storage owes to remove, then purge. A failure is tried again later from
+    PostgreSQL, each wait longer, MAX_REMOVAL_TRIES times in all; then a dead letter."""
+    deps: Deps = ctx["deps"]
+    removal = await removing.start(deps.publisher, removal_id)
+    if removal is None:
+        return {"skipped": "not due"}
+    try:
+        removed = await removing.run(deps.publisher, removal)
+    except Exception as error:  # storage or the CDN; the row is still owed
+        failure = f"{type(error).__name__}: {error}"
+        if removal.attempts >= MAX_REMOVAL_TRIES:
+            await give_up(deps, jobs.REMOVE, {"removal_id": removal_id}, failure, removal.attempts)
+            return {"gave_up": True}
+        wait = await removing.retry_later(deps.publisher, removal, failure)
+        log.warning("removal failed", extra={"removal_id": removal_id, "error": failure[-500:]})
+        return {"retry_in_s": wait}
+    return {"removed": len(removed.keys), "more": removed.more}
+
+
+async def _count_start(deps: Deps, invite_id: int) -> dict[str, Any] | None:
+    """Count this run on the invite; why it stops here, if it does."""
+    async with connection(deps.pool) as conn:
+        starts = await invite_work.count_publish_start(conn, invite_id=invite_id)
+    if starts is None:  # published meanwhile, failed for good, or gone
+        return {"skipped": "nothing owed"}
+    if starts > JOBS_OF_RUNS * deps.queues.options[jobs.PUBLISH].retries:
+        reason = f"gave up after {starts - 1} runs"
+        await give_up(deps, jobs.PUBLISH, {"invite_id": invite_id}, reason, starts - 1)
+        return {"gave_up": True}
+    return None
 
 
 async def catch_up(deps: Deps, invite_id: int) -> None:
@@ -104,9 +163,17 @@ async def catch_up(deps: Deps, invite_id: int) -> None:
 async def give_up(
     deps: Deps, task: str, arguments: dict[str, Any], error: str, attempts: int
 ) -> None:
-    """A dead letter; a failed enrichment leaves the page as first published."""
+    """One dead letter, one report, and a failed state that ends the work for good.
+
+    A failed enrichment leaves the page as first published. A failed publish leaves the invite
+    marked failed: nothing enqueues it again (the sweep, RSVPs and follow-ups skip it) until
+    `tablefor dlq replay` or the creator's next edit clears the mark.
+    """
     invite_id = arguments.get("invite_id")
-    async with connection(deps.pool) as conn:
+    async with transaction(deps.pool) as conn:
+        publish_of = invite_id if task == jobs.PUBLISH and isinstance(invite_id, int) else None
+        if publish_of and not await invite_work.mark_publish_failed(conn, invite_id=publish_of):
+            return  # given up already (by the job's last attempt), or the invite is gone
         await dead_letters.record(
             conn,
             task=task,
@@ -117,10 +184,20 @@ async def give_up(
         )
         if task == jobs.ENRICH and isinstance(invite_id, int):
             await invite_work.set_enrich_state(conn, invite_id=invite_id, state=EnrichState.FAILED)
+        if task == jobs.REMOVE and isinstance(removal_id := arguments.get("removal_id"), int):
+            await removals.mark_failed(conn, removal_id=removal_id, error=error)
     log.warning("dead letter", extra={"task": task, "invite_id": invite_id, "error": error[-500:]})
     report_dead_letter(task, invite_id, error)
-    if task == jobs.PUBLISH and isinstance(invite_id, int):
-        await _request_publish(deps, invite_id)
+
+
+async def _schedule_removals(deps: Deps, owed: tuple[int, ...]) -> None:
+    """Each when it falls due; if Redis is down, the sweep runs it from PostgreSQL."""
+    at = time.time() + deps.publisher.removal_delay
+    for removal_id in owed:
+        try:
+            await deps.queues.request_removal(removal_id, at=at)
+        except Exception as error:
+            log.warning("enqueue failed", extra={"removal_id": removal_id, "error": str(error)})
 
 
 def _honour_retry_after(job: Job, retry_after: float | None) -> None:

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import HeaderParameter, JSONBody, Parameter
 
 from api import idempotency, invite_actions
 from api.access import CREATOR, LIMIT, CreatorId, current_creator
-from api.schemas import CreateInvite, InviteList, InviteOut, Slug, UpdateInvite
+from api.schemas import CreateInvite, DeletedInvite, InviteList, InviteOut, Slug, UpdateInvite
 from api.state import Services, ServicesDep
 from core.settings import Limit
 
@@ -81,7 +82,9 @@ class InviteController(Controller):
         request.state["invite_id"] = row.id
         return invite_actions.to_out(row, services.settings.api.public_url)
 
-    @patch("/{slug:str}", summary="Edit title, message, time or party size")
+    @patch(
+        "/{slug:str}", summary="Edit title, message, time or party size", opt={LIMIT: Limit.EDIT}
+    )
     async def update(
         self,
         request: Request[Any, Any, Any],
@@ -95,18 +98,38 @@ class InviteController(Controller):
         request.state["invite_id"] = row.id
         return invite_actions.to_out(row, services.settings.api.public_url)
 
-    @delete("/{slug:str}", status_code=200, summary="Cancel an invite")
+    @delete(
+        "/{slug:str}",
+        status_code=200,
+        summary="Cancel an invite, or delete it with everything it published",
+        opt={LIMIT: Limit.CANCEL},
+        responses={
+            202: ResponseSpec(
+                DeletedInvite,
+                description="`purge=true`: deleted; its published files go within seconds",
+            )
+        },
+    )
     async def cancel(
         self,
         request: Request[Any, Any, Any],
         services: ServicesDep,
         slug: Slug,
         creator_id: CreatorId,
-    ) -> InviteOut:
-        """The invite stays reachable and its page says the dinner is cancelled."""
+        purge: Annotated[bool, Parameter(description="Delete instead of cancel")] = False,
+    ) -> Response[InviteOut | DeletedInvite]:
+        """Without `purge`: the invite stays reachable and its page says the dinner is cancelled.
+
+        With `purge=true`: the invite, its answers and every file it ever published are deleted,
+        and the edge purged: its link then answers the same 404 as a link that never existed.
+        Answers 202: the files are removed by a worker within seconds.
+        """
+        if purge:
+            await invite_actions.delete(services, slug, creator_id=creator_id)
+            return Response(DeletedInvite(slug=slug), status_code=202)
         row = await invite_actions.cancel(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return Response(invite_actions.to_out(row, services.settings.api.public_url))
 
     @post(
         "/{slug:str}/enrich",

@@ -24,9 +24,25 @@ class Storage(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def keys(self, prefix: str) -> list[str]:
+        """Every stored key under `prefix` (a folder such as "i/AbC…/"), sorted."""
+        ...
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        """Delete every object under `prefix`; the keys that were deleted."""
+        ...
+
 
 def check_key(key: str) -> str:
     parts = key.split("/")
     if key.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise ValueError(f"not a storage key: {key!r}")
     return key
+
+
+def check_prefix(prefix: str) -> str:
+    """A folder of keys, never the whole store: "i/AbC…/" is one, "" and "i" are not."""
+    if not prefix.endswith("/"):
+        raise ValueError(f"not a storage prefix (it ends with '/'): {prefix!r}")
+    check_key(prefix.removesuffix("/"))
+    return prefix

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
-from cdn.storage.base import StoredObject, check_key
+from cdn.storage.base import StoredObject, check_key, check_prefix
 
 
 class LocalStorage:
@@ -26,6 +27,28 @@ class LocalStorage:
 
     async def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    async def keys(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._keys, check_prefix(prefix))
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._delete_prefix, check_prefix(prefix))
+
+    def _keys(self, prefix: str) -> list[str]:
+        found = []
+        for folder, _, files in os.walk(self.root / prefix):  # symlinks are not followed
+            found += [(Path(folder) / name).relative_to(self.root).as_posix() for name in files]
+        return sorted(found)
+
+    def _delete_prefix(self, prefix: str) -> list[str]:
+        deleted = self._keys(prefix)
+        for key in deleted:
+            (self.root / key).unlink(missing_ok=True)
+        # Then the emptied folders, deepest first; one a writer has just put a file in stays.
+        for folder, _, _ in os.walk(self.root / prefix, topdown=False):
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+        return deleted
 
     def _put(self, obj: StoredObject) -> bool:
         path = self._path(obj.key)

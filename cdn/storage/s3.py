@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 from typing import Any
 
-from cdn.storage.base import StoredObject, check_key
+from cdn.storage.base import StoredObject, check_key, check_prefix
 
 
 class S3Storage:
@@ -39,6 +39,26 @@ class S3Storage:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=check_key(key))
+
+    async def keys(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._keys, check_prefix(prefix))
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._delete_prefix, check_prefix(prefix))
+
+    def _keys(self, prefix: str) -> list[str]:
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def _delete_prefix(self, prefix: str) -> list[str]:
+        """One DeleteObject a key: an invite has a handful, and the batch call requires a
+        checksum that several S3-compatible stores refuse in boto3's default form."""
+        deleted = self._keys(prefix)
+        for key in deleted:
+            self._client.delete_object(Bucket=self.bucket, Key=key)
+        return deleted
 
     def _put(self, obj: StoredObject) -> bool:
         digest = _digest(obj)

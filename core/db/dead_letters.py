@@ -25,12 +25,15 @@ class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
 
 _COLUMNS = "id, task, arguments, error, attempts, invite_id, failed_at, replayed_at"
 
-# One open letter per task and invite: a job that keeps failing updates its letter.
+# One open letter per task and invite (per task and arguments for a job about no invite, such
+# as a storage removal): a job that keeps failing updates its letter.
 _RECORD = """
 WITH open AS (
     UPDATE dead_letters SET error = %(error)s, attempts = attempts + %(attempts)s,
         failed_at = now(), arguments = %(arguments)s
-    WHERE task = %(task)s AND invite_id IS NOT DISTINCT FROM %(invite_id)s AND replayed_at IS NULL
+    WHERE task = %(task)s AND invite_id IS NOT DISTINCT FROM %(invite_id)s::bigint
+        AND (%(invite_id)s::bigint IS NOT NULL OR arguments = %(arguments)s)
+        AND replayed_at IS NULL
     RETURNING id
 )
 INSERT INTO dead_letters (task, arguments, error, attempts, invite_id)

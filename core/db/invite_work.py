@@ -28,6 +28,7 @@ class Backlog(msgspec.Struct, frozen=True):
     oldest_unpublished: datetime | None
     enrich_pending: int
     oldest_enrich_pending: datetime | None
+    publish_failed: int  # waiting for a replay or an edit, not for the sweep
 
 
 _SET_RESTAURANT = """
@@ -72,20 +73,58 @@ WHERE id = %(id)s AND publish_lease = %(lease)s
 
 _EXISTS = "SELECT EXISTS (SELECT 1 FROM invites WHERE id = %(id)s)"
 
+# A recorded publish also ends any failure: an operator's forced render can mend an invite.
+# An OG image it replaced is owed a removal after the grace period, in the same statement (every
+# part of it sees the row as it was before the update, so `previous` is the replaced key).
 _MARK_PUBLISHED = """
-UPDATE invites SET published_version = GREATEST(published_version, %(version)s),
-    published_at = now(), og_image_key = %(og_key)s, og_inputs_hash = %(og_hash)s,
-    publish_lease = NULL, publish_lease_until = NULL
-WHERE id = %(id)s AND publish_lease = %(lease)s
+WITH previous AS (
+    SELECT og_image_key FROM invites WHERE id = %(id)s AND publish_lease = %(lease)s
+), recorded AS (
+    UPDATE invites SET published_version = GREATEST(published_version, %(version)s),
+        published_at = now(), og_image_key = %(og_key)s, og_inputs_hash = %(og_hash)s,
+        publish_lease = NULL, publish_lease_until = NULL,
+        publish_starts = 0, publish_failed_at = NULL
+    WHERE id = %(id)s AND publish_lease = %(lease)s
+    RETURNING id, slug
+), owed AS (
+    INSERT INTO storage_removals (invite_id, slug, object_key, due_at)
+    SELECT recorded.id, recorded.slug, previous.og_image_key,
+        now() + make_interval(secs => %(removal_delay)s)
+    FROM recorded, previous
+    WHERE previous.og_image_key IS DISTINCT FROM %(og_key)s::text
+        AND previous.og_image_key IS NOT NULL
+    RETURNING id
+)
+SELECT recorded.id, (SELECT array_agg(id) FROM owed) FROM recorded
+"""
+
+# Owed: a change not published yet, on an invite whose publishing has not failed for good.
+_OWES_PUBLISH = """
+SELECT published_version < version AND publish_failed_at IS NULL FROM invites WHERE id = %(id)s
+"""
+
+_COUNT_PUBLISH_START = """
+UPDATE invites SET publish_starts = publish_starts + 1
+WHERE id = %(id)s AND published_version < version AND publish_failed_at IS NULL
+RETURNING publish_starts
+"""
+
+_MARK_PUBLISH_FAILED = """
+UPDATE invites SET publish_failed_at = now()
+WHERE id = %(id)s AND publish_failed_at IS NULL
 RETURNING id
 """
 
-_PUBLISHED_STATE = "SELECT version, published_version FROM invites WHERE id = %(id)s"
+_CLEAR_PUBLISH_FAILURE = """
+UPDATE invites SET publish_failed_at = NULL, publish_starts = 0 WHERE id = %(id)s RETURNING id
+"""
 
 # Debts older than a grace period: younger ones are still in the queue from their request.
+# A failed publish is no debt of the sweep's: it waits for a replay or an edit.
 _UNPUBLISHED = """
 SELECT id, version FROM invites
-WHERE published_version < version AND updated_at < now() - make_interval(secs => %(grace)s)
+WHERE published_version < version AND publish_failed_at IS NULL
+    AND updated_at < now() - make_interval(secs => %(grace)s)
 ORDER BY updated_at LIMIT %(limit)s
 """
 
@@ -97,12 +136,13 @@ ORDER BY updated_at LIMIT %(limit)s
 
 _BACKLOG = """
 SELECT
-    count(*) FILTER (WHERE published_version < version),
-    min(updated_at) FILTER (WHERE published_version < version),
+    count(*) FILTER (WHERE published_version < version AND publish_failed_at IS NULL),
+    min(updated_at) FILTER (WHERE published_version < version AND publish_failed_at IS NULL),
     count(*) FILTER (WHERE enrich_state = 'pending'),
-    min(updated_at) FILTER (WHERE enrich_state = 'pending')
+    min(updated_at) FILTER (WHERE enrich_state = 'pending'),
+    count(*) FILTER (WHERE publish_failed_at IS NOT NULL)
 FROM invites
-WHERE published_version < version OR enrich_state = 'pending'
+WHERE published_version < version OR enrich_state = 'pending' OR publish_failed_at IS NOT NULL
 """
 
 _IDS_FOR_RENDER = """
@@ -183,24 +223,48 @@ async def mark_published(
     version: int,
     og_key: str | None,
     og_hash: str | None,
-) -> bool:
-    """Record the publish and free the lease; False if the lease was lost meanwhile."""
+    removal_delay: float,
+) -> tuple[int, ...] | None:
+    """Record the publish and free the lease: the removals it made owed (storage_removals),
+    or None if the lease was lost meanwhile and nothing was recorded."""
     params = {
         "id": invite_id,
         "lease": lease,
         "version": version,
         "og_key": og_key,
         "og_hash": og_hash,
+        "removal_delay": removal_delay,
     }
     cursor = await conn.execute(_MARK_PUBLISHED, params)
-    return await cursor.fetchone() is not None
+    row = await cursor.fetchone()
+    return None if row is None else tuple(row[1] or ())
 
 
 async def is_behind(conn: Connection, *, invite_id: int) -> bool:
-    """True when the invite has a change that is not published yet."""
-    cursor = await conn.execute(_PUBLISHED_STATE, {"id": invite_id})
+    """True when the invite owes a publish: a change not published yet, and no failure."""
+    cursor = await conn.execute(_OWES_PUBLISH, {"id": invite_id})
     row = await cursor.fetchone()
-    return row is not None and int(row[1]) < int(row[0])
+    return bool(row and row[0])
+
+
+async def count_publish_start(conn: Connection, *, invite_id: int) -> int | None:
+    """The number of runs since the last recorded publish, this one included; None when
+    nothing is owed (published already, failed for good, or no such invite)."""
+    cursor = await conn.execute(_COUNT_PUBLISH_START, {"id": invite_id})
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+async def mark_publish_failed(conn: Connection, *, invite_id: int) -> bool:
+    """True if this call marked it (False: marked already, or no such invite)."""
+    cursor = await conn.execute(_MARK_PUBLISH_FAILED, {"id": invite_id})
+    return await cursor.fetchone() is not None
+
+
+async def clear_publish_failure(conn: Connection, *, invite_id: int) -> bool:
+    """For a replayed dead letter: publishing is owed again, with a fresh count of runs."""
+    cursor = await conn.execute(_CLEAR_PUBLISH_FAILURE, {"id": invite_id})
+    return await cursor.fetchone() is not None
 
 
 async def unpublished(conn: Connection, *, grace: float, limit: int) -> list[Debt]:

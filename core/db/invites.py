@@ -51,6 +51,7 @@ class InviteRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_at: datetime
     cancelled_at: datetime | None
     swiggy_id_ignored: bool
+    publish_failed_at: datetime | None
 
 
 class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,7 +81,7 @@ COLUMNS: LiteralString = """
     close_when_full, max_answers, booking_id, offer, enrich_state, enrich_attempts, revision,
     revised_at,
     version, published_version, published_at, og_image_key, og_inputs_hash, created_at,
-    updated_at, cancelled_at, swiggy_id_ignored
+    updated_at, cancelled_at, swiggy_id_ignored, publish_failed_at
 """
 
 _INSERT = (
@@ -118,14 +119,36 @@ UPDATE invites SET status = 'cancelled', cancelled_at = COALESCE(cancelled_at, n
     updated_at = now(),
     revision = revision + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END,
     revised_at = CASE WHEN status = 'cancelled' THEN revised_at ELSE now() END,
-    version = version + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END
+    version = version + CASE WHEN status = 'cancelled' THEN 0 ELSE 1 END,
+    publish_failed_at = CASE WHEN status = 'cancelled' THEN publish_failed_at END,
+    publish_starts = CASE WHEN status = 'cancelled' THEN publish_starts ELSE 0 END
 WHERE slug = %(slug)s AND creator_id = %(creator_id)s
 RETURNING """
     + COLUMNS
 )
 
+# The invite and everything of it, gone in one statement: its answers with it (ON DELETE
+# CASCADE), and its folder in storage owed a removal now and once more after the grace period,
+# for a publish that was in flight (see workers/removals.py).
+_DELETED_FOLDER: LiteralString = """
+INSERT INTO storage_removals (slug, prefix, due_at, passes)
+SELECT slug, %(prefix)s, now(), 2 FROM gone
+RETURNING id
+"""
+_DELETE_OWNED: LiteralString = (
+    "WITH gone AS (DELETE FROM invites WHERE slug = %(slug)s AND creator_id = %(creator_id)s"
+    " RETURNING slug)" + _DELETED_FOLDER
+)
+_DELETE_ANY: LiteralString = (
+    "WITH gone AS (DELETE FROM invites WHERE slug = %(slug)s RETURNING slug)" + _DELETED_FOLDER
+)
+
 _GET_BY_ID = "SELECT " + COLUMNS + " FROM invites WHERE id = %(id)s"
 _GET_BY_SLUG = "SELECT " + COLUMNS + " FROM invites WHERE slug = %(slug)s"
+
+# A creator's change ends a publish failure: the change may be the fix (a corrected time), and
+# edits are rate-limited, so each one costs at most one more bounded round of attempts.
+_CLEARS_FAILURE: LiteralString = "publish_failed_at = NULL, publish_starts = 0"
 
 # Fields a creator may change after creating the invite.
 EDITABLE = frozenset(
@@ -182,7 +205,7 @@ async def update_owned(
     )
     query = sql.SQL(
         "UPDATE invites SET {}, version = version + 1, revision = revision + 1, "
-        "revised_at = now(), updated_at = now() "
+        "revised_at = now(), updated_at = now(), " + _CLEARS_FAILURE + " "
         "WHERE slug = %(slug)s AND creator_id = %(creator_id)s RETURNING " + COLUMNS
     ).format(assignments)
     return await _maybe(conn, query, {**changes, "slug": slug, "creator_id": creator_id})
@@ -190,6 +213,24 @@ async def update_owned(
 
 async def cancel_owned(conn: Connection, *, slug: str, creator_id: int) -> InviteRow | None:
     return await _maybe(conn, _CANCEL_OWNED, {"slug": slug, "creator_id": creator_id})
+
+
+async def delete_owned(conn: Connection, *, slug: str, creator_id: int, prefix: str) -> int | None:
+    """Delete the creator's invite; the id of the removal its stored objects are owed (under
+    `prefix`), or None if the creator has no such invite."""
+    params = {"slug": slug, "creator_id": creator_id, "prefix": prefix}
+    return await _removal(conn, _DELETE_OWNED, params)
+
+
+async def delete_any(conn: Connection, *, slug: str, prefix: str) -> int | None:
+    """An operator's delete (`tablefor invites delete`): any creator's invite."""
+    return await _removal(conn, _DELETE_ANY, {"slug": slug, "prefix": prefix})
+
+
+async def _removal(conn: Connection, query: LiteralString, params: Mapping[str, Any]) -> int | None:
+    cursor = await conn.execute(query, params)
+    row = await cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 async def _one(conn: Connection, query: Any, params: Mapping[str, Any]) -> InviteRow:

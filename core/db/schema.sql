@@ -88,6 +88,8 @@ CREATE TABLE public.invites (
     publish_lease uuid,
     publish_lease_until timestamp with time zone,
     swiggy_id_ignored boolean DEFAULT false NOT NULL,
+    publish_failed_at timestamp with time zone,
+    publish_starts integer DEFAULT 0 NOT NULL,
     max_answers integer,
     CONSTRAINT invites_enrich_state_check CHECK ((enrich_state = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT invites_max_answers_check CHECK (((max_answers >= 1) AND (max_answers <= 200))),
@@ -176,6 +178,31 @@ CREATE TABLE public.schema_migrations (
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
+CREATE TABLE public.storage_removals (
+    id bigint NOT NULL,
+    invite_id bigint,
+    slug text NOT NULL,
+    object_key text,
+    prefix text,
+    due_at timestamp with time zone NOT NULL,
+    passes integer DEFAULT 1 NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    last_error text,
+    failed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT storage_removals_check CHECK (((object_key IS NULL) <> (prefix IS NULL))),
+    CONSTRAINT storage_removals_passes_check CHECK ((passes >= 1))
+);
+
+ALTER TABLE public.storage_removals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.storage_removals_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_pkey PRIMARY KEY (id);
 
@@ -215,6 +242,9 @@ ALTER TABLE ONLY public.rsvps
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
 
+ALTER TABLE ONLY public.storage_removals
+    ADD CONSTRAINT storage_removals_pkey PRIMARY KEY (id);
+
 CREATE INDEX dead_letters_open ON public.dead_letters USING btree (failed_at) WHERE (replayed_at IS NULL);
 
 CREATE INDEX invites_by_creator ON public.invites USING btree (creator_id, id DESC);
@@ -225,7 +255,11 @@ CREATE INDEX invites_by_swiggy_id ON public.invites USING btree (swiggy_restaura
 
 CREATE INDEX invites_enrich_pending ON public.invites USING btree (updated_at) WHERE (enrich_state = 'pending'::text);
 
-CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE (published_version < version);
+CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE ((published_version < version) AND (publish_failed_at IS NULL));
+
+CREATE INDEX storage_removals_by_invite ON public.storage_removals USING btree (invite_id);
+
+CREATE INDEX storage_removals_due ON public.storage_removals USING btree (due_at) WHERE (failed_at IS NULL);
 
 ALTER TABLE ONLY public.api_tokens
     ADD CONSTRAINT api_tokens_creator_id_fkey FOREIGN KEY (creator_id) REFERENCES public.creators(id) ON DELETE CASCADE;
@@ -244,3 +278,6 @@ ALTER TABLE ONLY public.restaurant_lookups
 
 ALTER TABLE ONLY public.rsvps
     ADD CONSTRAINT rsvps_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.storage_removals
+    ADD CONSTRAINT storage_removals_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE SET NULL;

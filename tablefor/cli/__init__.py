@@ -10,7 +10,7 @@ import click
 
 from tablefor.cli.common import run_cli
 from tablefor.cli.data import creators, migrate
-from tablefor.cli.ops import dlq, purge, render, status
+from tablefor.cli.ops import dlq, invites, purge, render, status
 from tablefor.cli.parse import parse
 from tablefor.cli.processes import api, dev, edge, worker
 
@@ -21,7 +21,20 @@ def cli() -> None:
     """Tablefor: restaurant bookings in, invite pages out."""
 
 
-for command in (dev, api, worker, edge, migrate, parse, purge, render, dlq, status, creators):
+for command in (
+    dev,
+    api,
+    worker,
+    edge,
+    migrate,
+    parse,
+    purge,
+    render,
+    dlq,
+    status,
+    creators,
+    invites,
+):
     cli.add_command(command)
 
 

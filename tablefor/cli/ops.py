@@ -1,4 +1,4 @@
-"""Commands for the person on call: status, dead letters, purge, render.
+"""Commands for the person on call: status, dead letters, purge, render, deleting invites.
 
 Exit codes: 0 done; 1 failed (a service or the CDN said no); 2 bad usage or configuration;
 3 `status --max-age` found work waiting longer than allowed.
@@ -161,4 +161,27 @@ def render(
     else:
         click.echo(report.describe())
     if report.failed or report.missing:
+        raise click.exceptions.Exit(1)
+
+
+@click.group()
+def invites() -> None:
+    """Invites, as an operator sees them (any creator's)."""
+
+
+@invites.command("delete")
+@click.argument("slugs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def invites_delete(slugs: tuple[str, ...], as_json: bool) -> None:
+    """Delete SLUG... with its answers and every object it ever published, then purge the
+    edge: the link then answers the same 404 as one that never existed."""
+    from tablefor.cli.deletion import delete_invites
+
+    with resolved_settings() as settings:
+        report = run(delete_invites(settings, slugs=slugs))
+    if as_json:
+        print_json(report)
+    else:
+        click.echo(report.describe())
+    if report.missing or report.failed:
         raise click.exceptions.Exit(1)

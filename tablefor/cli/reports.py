@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from saq.queue.redis import RedisQueue
 
 from core import jobs
-from core.db import dead_letters, invite_work
+from core.db import dead_letters, invite_work, removals
 from core.db.dead_letters import DeadLetter
 from core.db.pool import single_connection
 from core.errors import NotFound, Unavailable
@@ -33,6 +33,9 @@ class StatusReport(msgspec.Struct, kw_only=True):
     oldest_unpublished_age_s: float | None
     waiting_to_enrich: int
     oldest_enrich_age_s: float | None
+    failed_to_publish: int  # each has a dead letter; `dlq replay` or the creator's edit retries
+    removals_owed: int  # stored objects still to delete (replaced, or of deleted invites)
+    removals_failed: int  # each has a dead letter
 
     def describe(self) -> str:
         return "\n".join(
@@ -46,6 +49,10 @@ class StatusReport(msgspec.Struct, kw_only=True):
                 f"waiting to publish: {self.waiting_to_publish}"
                 + _oldest(self.oldest_unpublished_age_s),
                 f"waiting to enrich: {self.waiting_to_enrich}" + _oldest(self.oldest_enrich_age_s),
+                f"failed to publish: {self.failed_to_publish}"
+                + (" (see `tablefor dlq list`)" if self.failed_to_publish else ""),
+                f"storage removals owed: {self.removals_owed}"
+                + (f", {self.removals_failed} failed" if self.removals_failed else ""),
             ]
         )
 
@@ -56,6 +63,7 @@ async def read_status(settings: Settings) -> StatusReport:
     async with single_connection(settings.database.url) as conn:
         backlog = await invite_work.backlog(conn)
         letters = await dead_letters.count_open(conn)
+        owed = await removals.owed(conn)
     return StatusReport(
         queues=depths,
         dead_letters=letters,
@@ -63,6 +71,9 @@ async def read_status(settings: Settings) -> StatusReport:
         oldest_unpublished_age_s=_age(backlog.oldest_unpublished),
         waiting_to_enrich=backlog.enrich_pending,
         oldest_enrich_age_s=_age(backlog.oldest_enrich_pending),
+        failed_to_publish=backlog.publish_failed,
+        removals_owed=owed.owed,
+        removals_failed=owed.failed,
     )
 
 
@@ -76,18 +87,32 @@ async def replay_dead_letter(settings: Settings, letter_id: int) -> str:
         letter = await dead_letters.get(conn, letter_id=letter_id)
         if letter is None or letter.replayed_at is not None:
             raise NotFound(f"no open dead letter {letter_id}")
-        invite_id = letter.arguments.get("invite_id")
-        if not isinstance(invite_id, int):
-            raise NotFound(f"dead letter {letter_id} names no invite")
+        subject, subject_id = _subject(letter)
+        # The debt first: if Redis is down, the sweep enqueues it once Redis is back.
         if letter.task == jobs.ENRICH:
-            await invite_work.reset_enrichment(conn, invite_id=invite_id)
+            await invite_work.reset_enrichment(conn, invite_id=subject_id)
+        elif letter.task == jobs.REMOVE:
+            await removals.clear_failure(conn, removal_id=subject_id)
+        else:
+            await invite_work.clear_publish_failure(conn, invite_id=subject_id)
         async with _queues(settings) as queues:
             if letter.task == jobs.ENRICH:
-                await queues.request_enrich(invite_id)
+                await queues.request_enrich(subject_id)
+            elif letter.task == jobs.REMOVE:
+                await queues.request_removal(subject_id)
             else:
-                await queues.request_publish(invite_id)
+                await queues.request_publish(subject_id)
         await dead_letters.mark_replayed(conn, letter_id=letter_id)
-    return f"replayed dead letter {letter_id}: {letter.task} of invite {invite_id} is queued"
+    return f"replayed dead letter {letter_id}: {letter.task} of {subject} {subject_id} is queued"
+
+
+def _subject(letter: DeadLetter) -> tuple[str, int]:
+    """What the letter's job was about: an invite, or a storage removal."""
+    name = "removal" if letter.task == jobs.REMOVE else "invite"
+    subject_id = letter.arguments.get(f"{name}_id")
+    if not isinstance(subject_id, int):
+        raise NotFound(f"dead letter {letter.id} names no {name}")
+    return name, subject_id
 
 
 async def drop_dead_letter(settings: Settings, letter_id: int) -> str:

@@ -103,6 +103,7 @@ def test_status_reports_the_backlog_as_json(env: dict[str, str]) -> None:
     report = json.loads(result.stdout)
     assert report["waiting_to_publish"] == 0
     assert report["dead_letters"] == 0
+    assert (report["failed_to_publish"], report["removals_owed"]) == (0, 0)
 
 
 @pytest.fixture
@@ -119,7 +120,14 @@ def empty_database(urls: ServiceUrls) -> Iterator[str]:
 
 
 @pytest.mark.parametrize(
-    "args", [("status",), ("dlq", "list"), ("purge", "AbCdEfGhIjKlMn"), ("render", "--all")]
+    "args",
+    [
+        ("status",),
+        ("dlq", "list"),
+        ("purge", "AbCdEfGhIjKlMn"),
+        ("render", "--all"),
+        ("invites", "delete", "AbCdEfGhIjKlMn"),
+    ],
 )
 def test_an_unmigrated_database_is_one_line_and_exit_1(
     env: dict[str, str], empty_database: str, args: tuple[str, ...]
@@ -131,7 +139,16 @@ def test_an_unmigrated_database_is_one_line_and_exit_1(
     ]
 
 
-@pytest.mark.parametrize("args", [("status",), ("dlq", "list"), ("migrate",), ("render", "--all")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("dlq", "list"),
+        ("migrate",),
+        ("render", "--all"),
+        ("invites", "delete", "AbCdEfGhIjKlMn"),
+    ],
+)
 def test_a_database_outage_is_one_line_and_exit_1(
     env: dict[str, str], args: tuple[str, ...]
 ) -> None:

@@ -124,6 +124,80 @@ async def test_bad_input_is_a_clear_problem_never_a_500(
     assert detail_part.lower() in problem["detail"].lower()
 
 
+def ahead(**delta: float) -> str:
+    return (datetime.now(UTC) + timedelta(**delta)).replace(microsecond=0).isoformat()
+
+
+OUT_OF_RANGE = [
+    "9999-12-31T20:00:00+05:30",  # renders nothing: the calendar file's time zone needs year 10000
+    ahead(days=3 * 365),
+    ahead(days=-2),
+    ahead(hours=-1),  # answers close when the dinner starts: a past one is refused too
+]
+
+
+@pytest.mark.parametrize("when", OUT_OF_RANGE)
+async def test_a_start_time_out_of_range_is_a_422_naming_the_field(
+    api: httpx.AsyncClient, auth: dict[str, str], when: str
+) -> None:
+    response = await create(api, auth, restaurant_name="Toit", starts_at=when)
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert "`starts_at`" in problem["detail"]
+    assert problem["errors"] == [
+        {"message": problem["detail"], "key": "starts_at", "source": "body"}
+    ]
+
+
+@pytest.mark.parametrize("when", OUT_OF_RANGE)
+async def test_an_edit_to_a_start_time_out_of_range_is_refused_and_changes_nothing(
+    api: httpx.AsyncClient, auth: dict[str, str], when: str
+) -> None:
+    created = (await create(api, auth, restaurant_name="Toit", starts_at=future())).json()
+
+    response = await api.patch(
+        f"/api/invites/{created['slug']}", json={"starts_at": when}, headers=auth
+    )
+    after = await api.get(f"/api/invites/{created['slug']}", headers=auth)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["key"] == "starts_at"
+    assert after.json()["starts_at"] == created["starts_at"]
+
+
+async def test_a_start_time_up_to_two_years_ahead_is_accepted(
+    api: httpx.AsyncClient, auth: dict[str, str]
+) -> None:
+    response = await create(api, auth, restaurant_name="Toit", starts_at=ahead(days=700))
+    assert response.status_code == 201, response.text
+
+
+async def test_a_failed_publish_shows_on_the_invite_until_the_creator_edits_it(
+    api: httpx.AsyncClient, auth: dict[str, str], database_url: str
+) -> None:
+    slug = (await create(api, auth, restaurant_name="Toit", starts_at=future())).json()["slug"]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE invites SET publish_failed_at = now(), publish_starts = 6 WHERE slug = %s",
+            (slug,),
+        )
+
+    failed = (await api.get(f"/api/invites/{slug}", headers=auth)).json()
+    edited = await api.patch(f"/api/invites/{slug}", json={"title": "Fixed"}, headers=auth)
+
+    assert (failed["publish_state"], failed["published"]) == ("failed", False)
+    assert failed["publish_failed_at"] is not None
+    assert edited.status_code == 200
+    assert (edited.json()["publish_state"], edited.json()["publish_failed_at"]) == ("pending", None)
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT publish_failed_at, publish_starts FROM invites WHERE slug = %s", (slug,)
+        ).fetchone()
+    assert row == (None, 0)
+
+
 async def test_body_that_is_not_json_is_a_400(api: httpx.AsyncClient, auth: dict[str, str]) -> None:
     response = await api.post(
         "/api/invites", content=b"{nope", headers={**auth, "content-type": "application/json"}

@@ -56,6 +56,26 @@ async def test_creator_limit_applies_whatever_the_ip(
     assert statuses == [201, 201, 429]
 
 
+async def test_edits_and_cancels_have_budgets_of_their_own(
+    env: dict[str, str], auth: dict[str, str]
+) -> None:
+    settings = with_limits(env, EDIT_PER_CREATOR=2, CANCEL_PER_IP=1)
+    async with api_client(settings) as api:
+        slugs = [(await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"]]
+        slugs.append((await api.post("/api/invites", json=BODY, headers=auth)).json()["slug"])
+        edits = [
+            await api.patch(f"/api/invites/{slugs[0]}", json={"title": f"T{n}"}, headers=auth)
+            for n in range(3)
+        ]
+        cancels = [await api.delete(f"/api/invites/{slug}", headers=auth) for slug in slugs]
+        purge = await api.delete(f"/api/invites/{slugs[1]}", params={"purge": "true"}, headers=auth)
+
+    assert [r.status_code for r in edits] == [200, 200, 429]
+    assert edits[2].headers["ratelimit-policy"] == "2;w=3600"
+    assert [r.status_code for r in cancels] == [200, 429]
+    assert purge.status_code == 429  # a delete spends the same budget
+
+
 async def test_forwarded_for_counts_only_from_a_trusted_proxy(env: dict[str, str]) -> None:
     settings = with_limits(env, PARSE_PER_IP=1)
     body = {"text": "x"}

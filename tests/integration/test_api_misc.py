@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -14,6 +15,11 @@ from litestar.testing import AsyncTestClient
 from api.problems import EXCEPTION_HANDLERS
 from core.settings import Settings
 from tests.conftest import api_client
+
+# A booking date within the two years ahead an invite may be (api/invite_actions.py).
+NEXT_YEAR = datetime.now(UTC).year + 1
+
+SOON = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0).isoformat()
 
 
 async def test_parse_preview_returns_the_contract_fields(api: httpx.AsyncClient) -> None:
@@ -40,7 +46,7 @@ async def test_long_hostile_pastes_are_parsed_alongside_other_requests(
     api: httpx.AsyncClient, auth: dict[str, str]
 ) -> None:
     """Long texts are parsed in a worker thread (api/parsing.py): same answers, no 5xx."""
-    booking = "Table for 4 at Toit, Indiranagar, Bengaluru on 12 Dec 2099 at 8 PM."
+    booking = f"Table for 4 at Toit, Indiranagar, Bengaluru on 12 Dec {NEXT_YEAR} at 8 PM."
     hostile = booking + " " + ".co/" * 4900  # ~250 ms of the event loop once; linear now
     parses = [api.post("/api/parse", json={"text": hostile}) for _ in range(4)]
     create = api.post("/api/invites", json={"text": hostile, "title": "Long"}, headers=auth)
@@ -95,7 +101,7 @@ async def test_invite_id_is_in_the_request_log(
     caplog.set_level(logging.INFO, logger="tablefor.request")
     await api.post(
         "/api/invites",
-        json={"restaurant_name": "Toit", "starts_at": "2099-01-01T20:00:00+05:30"},
+        json={"restaurant_name": "Toit", "starts_at": SOON},
         headers=auth,
     )
     record = next(r for r in caplog.records if r.name == "tablefor.request")
@@ -126,7 +132,7 @@ async def test_every_api_response_is_no_store_errors_and_429s_included(
     """Answers are private to their caller (a creator's list, a guest's key): no cache on the
     way may keep one. Only the docs page's vendored script is cacheable."""
     settings = Settings.from_env({**env, "TABLEFOR_LIMIT_PARSE_PER_IP": "1"})
-    invite = {"restaurant_name": "Toit", "starts_at": "2099-01-01T20:00:00+05:30"}
+    invite = {"restaurant_name": "Toit", "starts_at": f"{NEXT_YEAR}-01-01T20:00:00+05:30"}
     async with api_client(settings) as api:
         created = await api.post("/api/invites", json=invite, headers=auth)
         slug = created.json()["slug"]

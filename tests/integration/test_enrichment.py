@@ -23,6 +23,9 @@ from devkit.fake_places.routes import HOSTILE_MAPS_URI, HOSTILE_WEBSITE
 from workers import publishing
 from workers.deps import Deps, opened_deps
 
+# A booking date within the two years ahead an invite may be (api/invite_actions.py).
+NEXT_YEAR = datetime.now(UTC).year + 1
+
 WHEN = (datetime.now(UTC) + timedelta(days=9)).replace(microsecond=0).isoformat()
 TOIT = {"restaurant_name": "Toit", "area": "Indiranagar", "city": "Bengaluru", "starts_at": WHEN}
 # Toit's real Swiggy id, as in its share links (bench/create_invites.py).
@@ -38,7 +41,7 @@ POISON = {
 }
 # What another creator pastes: the real booking, with the real link.
 REAL_BOOKING = (
-    "I have made a booking on 12 Dec 2099, 07:30 PM for 4 guest(s) at Toit, Indiranagar, "
+    f"I have made a booking on 12 Dec {NEXT_YEAR}, 07:30 PM for 4 guest(s) at Toit, Indiranagar, "
     "Bangalore. Checkout the restaurant details here: "
     f"https://www.swiggy.com/restaurants/toit-indiranagar-bangalore-{TOIT_SWIGGY_ID}"
 )

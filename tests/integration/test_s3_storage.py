@@ -89,6 +89,25 @@ async def test_bad_keys_never_reach_the_store(s3_endpoint: str) -> None:
         await storage.put(msgspec.structs.replace(page(), key="../etc/passwd"))
 
 
+async def test_keys_and_delete_prefix_cover_one_folder_only(s3_endpoint: str) -> None:
+    storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    slug = "AbCdEfGhIjKlMn"
+    keys = [f"i/{slug}/index.html", f"i/{slug}/og-1.jpg", f"i/{slug}x/index.html", "r/1/a.jpg"]
+    for key in keys:
+        await storage.put(msgspec.structs.replace(page(), key=key))
+
+    listed = await storage.keys(f"i/{slug}/")
+    deleted = await storage.delete_prefix(f"i/{slug}/")
+
+    assert listed == deleted == [f"i/{slug}/index.html", f"i/{slug}/og-1.jpg"]
+    assert await storage.keys(f"i/{slug}/") == []
+    assert httpx.get(f"{s3_endpoint}/{BUCKET}/i/{slug}/og-1.jpg").status_code == 404
+    assert await storage.get(f"i/{slug}x/index.html") == b"<html>v1</html>"
+    assert await storage.get("r/1/a.jpg") == b"<html>v1</html>"
+    with pytest.raises(ValueError, match="not a storage prefix"):
+        await storage.delete_prefix("i")
+
+
 async def test_the_edge_serves_and_purges_objects_from_s3(s3_endpoint: str, tmp_path: Any) -> None:
     env = Env(
         {

@@ -29,3 +29,9 @@ class SlowStorage:
 
     async def delete(self, key: str) -> None:
         await self._inner.delete(key)
+
+    async def keys(self, prefix: str) -> list[str]:
+        return await self._inner.keys(prefix)
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        return await self._inner.delete_prefix(prefix)
