@@ -12,14 +12,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from redis.exceptions import RedisError
 
-from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
+from api.schemas import (
+    AnswerCounts,
+    CreateInvite,
+    InviteOut,
+    InviteStatsOut,
+    RestaurantOut,
+    UpdateInvite,
+)
 from api.state import Services
 from cdn import layout
-from core.db import invites
+from core.db import invites, stats
 from core.db.pool import connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound, Unavailable
+from core.metrics import CREATES, PARSES
 from core.parsing import ParseResult, parse_booking
+from core.parsing.result import outcome
 from core.secrets import new_slug
 
 log = logging.getLogger("tablefor.api")
@@ -63,6 +72,9 @@ def build_new_invite(
         raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
     tz = zone(body.tz)
     parsed = parse_booking(body.text, now=now, tz=tz) if body.text is not None else None
+    parse_outcome = outcome(parsed) if parsed else None
+    if parse_outcome is not None:
+        PARSES.labels(parse_outcome).inc()
     fields = merge(body, parsed)
     if not fields["restaurant_name"]:
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
@@ -80,6 +92,7 @@ def build_new_invite(
         close_when_full=body.close_when_full,
         timezone=tz.key,
         enrich_state=EnrichState.PENDING,
+        parse_outcome=parse_outcome,
         **fields,
     )
     return new, list(parsed.warnings) if parsed else []
@@ -88,11 +101,19 @@ def build_new_invite(
 async def create(
     services: Services, body: CreateInvite, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[str]]:
-    new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
-    # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
-    # publishing and enrichment are written together, then both are enqueued.
-    async with connection(services.pool) as conn:
-        row = await invites.insert(conn, new)
+    try:
+        new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
+        # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
+        # publishing and enrichment are written together, then both are enqueued.
+        async with connection(services.pool) as conn:
+            row = await invites.insert(conn, new)
+    except InvalidInput:
+        CREATES.labels("invalid").inc()
+        raise
+    except Unavailable:
+        CREATES.labels("unavailable").inc()
+        raise
+    CREATES.labels("created").inc()
     await _request_work(services, row.id, enrich=True)
     return row, warnings
 
@@ -160,7 +181,32 @@ async def list_page(
     return rows, encode_cursor(rows[-1].id) if more and rows else None
 
 
-def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None = None) -> InviteOut:
+async def described(services: Services, rows: list[invites.InviteRow]) -> list[InviteOut]:
+    """The invites as the API shows them, with their opens, answers and conversion."""
+    async with connection(services.pool) as conn:
+        counts = await stats.for_invites(conn, invite_ids=[row.id for row in rows])
+    public_url = services.settings.api.public_url
+    return [to_out(row, public_url, counts=counts.get(row.id)) for row in rows]
+
+
+def stats_out(counts: stats.InviteStats) -> InviteStatsOut:
+    return InviteStatsOut(
+        opens=counts.opens,
+        unique_opens=counts.unique_opens,
+        answers=AnswerCounts(
+            IN=counts.answers_in, MAYBE=counts.answers_maybe, OUT=counts.answers_out
+        ),
+        conversion=counts.conversion,
+    )
+
+
+def to_out(
+    row: invites.InviteRow,
+    public_url: str,
+    warnings: list[str] | None = None,
+    *,
+    counts: stats.InviteStats | None = None,
+) -> InviteOut:
     return InviteOut(
         slug=row.slug,
         url=layout.page_url(public_url, row.slug),
@@ -186,6 +232,7 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         created_at=row.created_at,
         updated_at=row.updated_at,
         warnings=warnings or [],
+        stats=stats_out(counts) if counts is not None else InviteStatsOut(),
     )
 
 

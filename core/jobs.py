@@ -16,6 +16,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from saq.queue.redis import RedisQueue
 
+from core.logs import current_request_id
 from core.settings import RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
@@ -72,7 +73,12 @@ def publish_key(invite_id: int) -> str:
 @dataclass(frozen=True, slots=True)
 class Queues:
     """Two queues, so that publishing never waits behind enrichment: lookups are slow and
-    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot."""
+    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot.
+
+    Each job carries the id of the request that caused it (`request_id`, bound in core/logs by
+    the API's request log, and by the worker for the job it runs), so its logs and Sentry
+    events can be traced back to that request.
+    """
 
     publish: RedisQueue
     enrich: RedisQueue
@@ -93,6 +99,7 @@ class Queues:
             ENRICH,
             key=enrich_key(invite_id),
             invite_id=invite_id,
+            request_id=current_request_id(),
             **self.options[ENRICH].as_kwargs(),
         )
         return job is not None
@@ -107,6 +114,7 @@ class Queues:
             key=publish_key(invite_id),
             invite_id=invite_id,
             debounce_ms=debounce_ms,
+            request_id=current_request_id(),
             **self.options[PUBLISH].as_kwargs(),
         )
         return job is not None

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from core.logs import current_request_id
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event
 
 
 def init_sentry(settings: Settings, *, component: str) -> bool:
@@ -21,6 +28,7 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
         server_name=component,
         send_default_pii=False,
         traces_sample_rate=0.0,
+        before_send=with_request_id,
     )
     sentry_sdk.set_tag("component", component)
     return True
@@ -36,3 +44,23 @@ def report_dead_letter(task: str, invite_id: object, error: str) -> None:
         scope.set_tag("task", task)
         scope.set_context("job", {"invite_id": invite_id, "error": error[-2000:]})
         sentry_sdk.capture_message(f"dead letter: {task}", level="error")
+
+
+def with_request_id(event: Event, hint: dict[str, Any]) -> Event:
+    """Tag an event with the request it belongs to: the one being served, or the one that
+    caused the job being run (the worker binds it before each job)."""
+    request_id = current_request_id()
+    if request_id is not None:
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event
+
+
+def public_dsn(dsn: str | None) -> str | None:
+    """The DSN as a browser may see it: scheme, public key, host and project, no secret."""
+    if dsn is None:
+        return None
+    parts = urlsplit(dsn)
+    if not parts.username or not parts.hostname:
+        return None
+    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return f"{parts.scheme}://{parts.username}@{host}{parts.path.rstrip('/')}"

@@ -47,6 +47,7 @@ class Limit(enum.StrEnum):
     CREATE = "create"
     ENRICH = "enrich"
     RSVP = "rsvp"
+    ERRORS = "errors"  # front-end error reports through the Sentry tunnel
 
 
 class Budget(msgspec.Struct, frozen=True):
@@ -60,6 +61,7 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.CREATE: ((30, 60), (100, 3600)),
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
+    Limit.ERRORS: ((10, 60), None),
 }
 
 
@@ -117,6 +119,16 @@ class ObservabilitySettings(msgspec.Struct, frozen=True):
     sentry_dsn: str | None
     environment: str
     log_level: str
+    metrics_allow: tuple[Network, ...] = ()  # who may read /api/metrics and the worker's port
+    browser_dsn: str | None = None  # the pages' errors go here, through /api/sentry-tunnel
+
+
+class OpensSettings(msgspec.Struct, frozen=True):
+    """Invite opens, counted at the edge (cdn/opens.py) and moved to PostgreSQL by the worker."""
+
+    count: bool  # the edge logs page views and runs the collector
+    spool_dir: Path  # where the collector's files wait for the worker
+    ingest_interval: float  # seconds between the worker's looks at the spool
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -135,6 +147,7 @@ class Settings(msgspec.Struct, frozen=True):
     places: PlacesSettings
     worker: WorkerSettings
     observability: ObservabilitySettings
+    opens: OpensSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -172,7 +185,14 @@ class Settings(msgspec.Struct, frozen=True):
                 log_level=env.choice(
                     "TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")
                 ),
+                metrics_allow=metrics_allow_from(env),
+                browser_dsn=env.url(
+                    "TABLEFOR_SENTRY_BROWSER_DSN",
+                    env.raw("SENTRY_DSN"),
+                    schemes=("http", "https"),
+                ),
             ),
+            opens=opens_from(env, data_dir),
         )
 
 
@@ -279,4 +299,17 @@ def _places(env: Env) -> PlacesSettings:
         ),
         reuse_days=env.integer("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
         timeout=env.number("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
+    )
+
+
+def metrics_allow_from(env: Env) -> tuple[Network, ...]:
+    """Who may read metrics: the API's /api/metrics, the worker's port, the edge's refusal."""
+    return env.networks("TABLEFOR_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+
+
+def opens_from(env: Env, data_dir: Path) -> OpensSettings:
+    return OpensSettings(
+        count=env.flag("TABLEFOR_COUNT_OPENS", True),
+        spool_dir=env.path("TABLEFOR_OPENS_SPOOL", data_dir / "opens").absolute(),
+        ingest_interval=env.number("TABLEFOR_OPENS_INTERVAL", 1.0, low=0.05, high=3600.0),
     )

@@ -61,6 +61,9 @@ async def before_process(ctx: dict[str, Any], *, options: dict[str, JobOptions])
     if own is not None:  # undo a Retry-After override of the previous attempt
         job.retry_delay, job.retry_backoff = own.retry_delay, own.retry_backoff
     ctx["started_at"] = time.monotonic()
+    # The request that caused this job: in every log line and Sentry event of the job, and in
+    # the jobs it enqueues in turn (core/jobs.py reads it back).
+    ctx["request_id"] = logs.bind_request_id((job.kwargs or {}).get("request_id"))
     ctx["beat"] = asyncio.create_task(_beat(job)) if job.heartbeat else None
     log.info(
         "job started",
@@ -92,6 +95,8 @@ async def after_process(ctx: dict[str, Any]) -> None:
         )
     elif job.status == Status.COMPLETE and job.function == jobs.PUBLISH:
         await tasks.catch_up(ctx["deps"], int((job.kwargs or {})["invite_id"]))
+    if "request_id" in ctx:
+        logs.unbind_request_id(ctx.pop("request_id"))
 
 
 async def _beat(job: Any) -> None:

@@ -62,9 +62,8 @@ class InviteController(Controller):
         rows, next_cursor = await invite_actions.list_page(
             services, creator_id=creator_id, cursor=cursor, limit=limit
         )
-        public_url = services.settings.api.public_url
         return InviteList(
-            items=[invite_actions.to_out(row, public_url) for row in rows], next_cursor=next_cursor
+            items=await invite_actions.described(services, rows), next_cursor=next_cursor
         )
 
     @get("/{slug:str}", summary="One of my invites")
@@ -75,9 +74,10 @@ class InviteController(Controller):
         slug: Slug,
         creator_id: CreatorId,
     ) -> InviteOut:
+        """With its `stats`: opens, unique opens, answers by kind, and conversion."""
         row = await invite_actions.get(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return (await invite_actions.described(services, [row]))[0]
 
     @patch("/{slug:str}", summary="Edit title, message, time or party size")
     async def update(
@@ -91,7 +91,7 @@ class InviteController(Controller):
         """The page is re-published with the change."""
         row = await invite_actions.update(services, slug, data, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return (await invite_actions.described(services, [row]))[0]
 
     @delete("/{slug:str}", status_code=200, summary="Cancel an invite")
     async def cancel(
@@ -104,7 +104,7 @@ class InviteController(Controller):
         """The invite stays reachable and its page says the dinner is cancelled."""
         row = await invite_actions.cancel(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return (await invite_actions.described(services, [row]))[0]
 
     @post(
         "/{slug:str}/enrich",

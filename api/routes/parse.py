@@ -10,7 +10,9 @@ from litestar.params import JSONBody
 from api.access import LIMIT
 from api.invite_actions import zone
 from api.schemas import ParseRequest, ParseResponse
+from core.metrics import PARSES
 from core.parsing import parse_booking
+from core.parsing.result import outcome
 from core.settings import Limit
 
 
@@ -20,6 +22,7 @@ from core.settings import Limit
 async def parse(data: JSONBody[ParseRequest]) -> ParseResponse:
     """Public and rate-limited per IP (and per creator when a token is sent)."""
     result = parse_booking(data.text, now=data.now or datetime.now(UTC), tz=zone(data.tz))
+    PARSES.labels(outcome(result)).inc()
     return ParseResponse(
         source=result.source,
         restaurant_name=result.restaurant_name,
