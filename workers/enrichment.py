@@ -23,6 +23,7 @@ from core.db.invites import InviteRow
 from core.db.pool import Connection, connection
 from core.db.restaurants import Details, RestaurantRow
 from core.domain import EnrichState
+from core.metrics import ENRICH
 from core.ratelimit import RateLimiter
 from core.settings import RateLimit
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
@@ -81,6 +82,7 @@ class Enricher:
                 city=invite.city,
             )
         if self.is_fresh(restaurant):
+            ENRICH.labels("cache", "reused").inc()
             return await self._link(pool, invite, restaurant, looked_up=False)
         query = PlaceQuery(name=invite.restaurant_name, area=invite.area, city=invite.city)
         for slot in self.slots:
@@ -104,7 +106,13 @@ class Enricher:
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
-        return choose(query, await slot.provider.search(query))
+        try:
+            match = choose(query, await slot.provider.search(query))
+        except ProviderError:
+            ENRICH.labels(slot.provider.name, "error").inc()
+            raise
+        ENRICH.labels(slot.provider.name, "not_found" if match is None else "found").inc()
+        return match
 
     async def _details(self, slot: ProviderSlot, match: Candidate) -> PlaceDetails:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)

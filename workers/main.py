@@ -18,6 +18,8 @@ from core.observability import init_sentry
 from core.settings import Settings
 from workers import tasks
 from workers.deps import Deps, opened_deps
+from workers.gauges import sample_forever
+from workers.opens import ingest_forever
 from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
@@ -121,12 +123,20 @@ async def run_worker(settings: Settings) -> None:
         names = [deps.queues.publish.name, deps.queues.enrich.name]
         log.info("worker starting", extra={"queues": names})
         running = [asyncio.create_task(worker.start()) for worker in workers]
-        sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))
+        # Beside the queues: the sweep, the opens from the edge's spool, and the gauges.
+        loops = [
+            asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval)),
+            asyncio.create_task(
+                ingest_forever(deps.pool, settings.opens.spool_dir, settings.opens.ingest_interval)
+            ),
+            asyncio.create_task(sample_forever(deps)),
+        ]
         try:
             await asyncio.wait(
                 [asyncio.create_task(stopping.wait()), *running], return_when="FIRST_COMPLETED"
             )
         finally:
             await asyncio.gather(*(worker.stop() for worker in workers))
-            sweeper.cancel()
-            await asyncio.gather(*running, sweeper, return_exceptions=True)
+            for loop_task in loops:
+                loop_task.cancel()
+            await asyncio.gather(*running, *loops, return_exceptions=True)
