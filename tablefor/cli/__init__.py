@@ -13,6 +13,7 @@ from tablefor.cli.data import creators, migrate
 from tablefor.cli.ops import dlq, purge, render, status
 from tablefor.cli.parse import parse
 from tablefor.cli.processes import api, dev, edge, worker
+from tablefor.cli.stats import stats_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +24,7 @@ def cli() -> None:
 
 for command in (dev, api, worker, edge, migrate, parse, purge, render, dlq, status, creators):
     cli.add_command(command)
+cli.add_command(stats_command)
 
 
 def main() -> None:

@@ -95,10 +95,11 @@ def _listen(host: str, port: int) -> socket.socket:
 def worker(processes: int, metrics_port: int | None, metrics_host: str) -> None:
     """Run a SAQ worker: enrichment, rendering, publishing, opens, and the periodic sweep."""
     from tablefor.prefork import run_forked
-    from workers.main import run_worker
 
     with resolved_settings() as settings:
         server = _worker_metrics(settings, metrics_host, metrics_port)
+        from workers.main import run_worker  # after the metrics directory is chosen
+
         if processes == 1:
             run(run_worker(settings))
             return
