@@ -72,6 +72,7 @@ def plan_for(
     opens: OpensSettings | None = None,
     metrics_allow: tuple[Network, ...] | None = None,
     exporter_port: int | None = None,
+    exporter_host: str = "127.0.0.1",
 ) -> EdgePlan:
     plan = _origin_plan(
         data_dir=data_dir,
@@ -90,6 +91,7 @@ def plan_for(
         if metrics_allow is None
         else tuple(str(network) for network in metrics_allow),
         exporter_port=exporter_port,
+        exporter_host=exporter_host,
     )
 
 
@@ -345,6 +347,7 @@ def run_edge(
     opens: OpensSettings | None = None,
     metrics_allow: tuple[Network, ...] | None = None,
     exporter_port: int | None = None,
+    exporter_host: str = "127.0.0.1",
 ) -> None:
     """`tablefor edge`: run until SIGINT/SIGTERM."""
     stopping = False
@@ -366,6 +369,7 @@ def run_edge(
         opens=opens,
         metrics_allow=metrics_allow,
         exporter_port=exporter_port,
+        exporter_host=exporter_host,
     )
     with Edge(plan) as edge:
         print(f"edge listening on {edge.url}", flush=True)

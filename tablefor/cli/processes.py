@@ -141,9 +141,23 @@ def _process_ended(pid: int) -> None:
     "--metrics-port",
     type=click.IntRange(1, 65535),
     envvar="TABLEFOR_EDGE_METRICS_PORT",
-    help="Run Debian's prometheus-varnish-exporter on this port (loopback), when installed.",
+    help="Run Debian's prometheus-varnish-exporter on this port, when installed.",
 )
-def edge(host: str, port: int, api_host: str, api_port: int, metrics_port: int | None) -> None:
+@click.option(
+    "--metrics-host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="TABLEFOR_EDGE_METRICS_HOST",
+    help="Address of the exporter's port (it has no allow-list: keep it private).",
+)
+def edge(
+    host: str,
+    port: int,
+    api_host: str,
+    api_port: int,
+    metrics_port: int | None,
+    metrics_host: str,
+) -> None:
     """Run the edge cache (Varnish), the origin (nginx over the storage directory), and the
     collector of invite opens."""
     from cdn.edge import run_edge
@@ -169,6 +183,7 @@ def edge(host: str, port: int, api_host: str, api_port: int, metrics_port: int |
         opens=opens_from(env, data_dir),
         metrics_allow=metrics_allow_from(env),
         exporter_port=metrics_port,
+        exporter_host=metrics_host,
     )
 
 

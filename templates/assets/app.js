@@ -24,7 +24,8 @@
     } catch (e) { /* reporting never breaks the page */ }
   }
   window.addEventListener("error", function (e) {
-    report(e.error && e.error.name, e.message, e.error && e.error.stack);
+    var error = e.error || {};
+    report(error.name, error.message || e.message, error.stack);
   });
   window.addEventListener("unhandledrejection", function (e) {
     var reason = e.reason || {};

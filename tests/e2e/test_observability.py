@@ -21,8 +21,9 @@ from cdn.edge import free_port
 from cdn.opens import sealed_files
 from tests.conftest import ServiceUrls
 from tests.e2e.conftest import System, running_system
+from tests.support.fake_sentry import FakeSentry
 from tests.support.metrics import samples, scrape, value
-from tests.support.processes import wait_for
+from tests.support.processes import TableforProcess, wait_for
 from tests.support.tcpproxy import redis_target
 from tests.support.threaded_proxy import threaded_proxy
 
@@ -225,3 +226,124 @@ def _stats_command(system: System, *slug: str) -> dict[str, Any]:
     assert result.returncode == 0, result.stderr
     report: dict[str, Any] = json.loads(result.stdout)
     return report
+
+
+def test_forked_api_processes_add_up_and_start_from_zero(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`tablefor api --workers 2`: every process counts into the directory the parent set up
+    (and emptied) before forking; any one of them answers with the sum of all."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = ["api", "--port", str(port), "--workers", "2"]
+    for run in range(2):  # the second run starts from zero: nothing carried over
+        with TableforProcess(command, env, tmp_path / f"api-{run}.log"):
+            wait_for(lambda: _up(base), timeout=30, what="the API")
+            for _ in range(30):  # a connection each, so both processes take some
+                response = httpx.post(f"{base}/api/parse", json={"text": "Toit at 8pm"})
+                assert response.status_code == 200
+            text = scrape(f"{base}/api/metrics")
+        assert value(text, "tablefor_parse_total") == 30
+        assert value(text, "tablefor_http_requests_total", path="/api/parse") == 30
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/api/readyz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+# --- errors and request ids -----------------------------------------------------------------
+
+
+def test_an_error_in_the_page_reaches_sentry_through_our_own_origin(
+    urls: ServiceUrls, template_database: str, tmp_path: Path
+) -> None:
+    with FakeSentry() as sentry:
+        extra = {"SENTRY_DSN": sentry.dsn}
+        with running_system(urls, template_database, tmp_path, extra) as system:
+            slug = _create(system, {"restaurant_name": "Toit", "starts_at": WHEN})
+            wait_for(lambda: _invite(system, slug)["published"], timeout=30)
+            outside: list[str] = []
+            with chromium() as browser:
+                context = browser.new_context(user_agent=PHONES[0])
+                page = context.new_page()
+                page.on("request", lambda request: _note_outside(system, request.url, outside))
+                page.goto(f"{system.url}/i/{slug}?utm_source=whatsapp#rsvp")
+                page.evaluate("setTimeout(() => { throw new TypeError('boom in the page') }, 0)")
+                wait_for(lambda: sentry.events, timeout=10, what="the page's error in Sentry")
+                context.close()
+
+    [event] = sentry.events
+    assert event["exception"]["values"][0] == {"type": "TypeError", "value": "boom in the page"}
+    assert event["request"]["url"] == f"{system.url}/i/{slug}"  # no query, no fragment
+    assert "boom in the page" in event["extra"]["stack"]
+    assert outside == []  # no third-party script, no request elsewhere
+
+
+def _note_outside(system: System, url: str, outside: list[str]) -> None:
+    if not url.startswith(system.url) and not url.startswith("data:"):
+        outside.append(url)
+
+
+def test_a_request_id_follows_its_jobs_into_their_logs_and_sentry_events(
+    urls: ServiceUrls, template_database: str, tmp_path: Path
+) -> None:
+    request_id = "req-7f3a9c"
+    with (
+        FakeSentry() as sentry,
+        running_system(urls, template_database, tmp_path, {"SENTRY_DSN": sentry.dsn}) as system,
+    ):
+        places = httpx.post(
+            system.env["GOOGLE_PLACES_BASE_URL"] + "/_fake/faults", json={"mode": "forbidden"}
+        )
+        created = httpx.post(
+            f"{system.url}/api/invites",
+            json={"restaurant_name": "Toit", "starts_at": WHEN},
+            headers={**system.auth, "X-Request-ID": request_id},
+            timeout=10,
+        )
+        wait_for(lambda: sentry.events, timeout=30, what="the dead letter's Sentry event")
+        job_lines = [
+            line for line in system.worker.log_events() if line.get("message") == "job started"
+        ]
+
+    assert places.is_success
+    assert created.status_code == 201 and created.headers["x-request-id"] == request_id
+    dead = [e for e in sentry.events if "dead letter" in str(e.get("message") or e.get("logentry"))]
+    assert dead and all(e["tags"]["request_id"] == request_id for e in dead)
+    assert {line["task"] for line in job_lines} == {"publish", "enrich"}
+    assert all(line["request_id"] == request_id for line in job_lines)
+
+
+# --- metrics are never public ----------------------------------------------------------------
+
+
+def test_metrics_answer_only_the_allow_list_at_the_edge_the_api_and_the_worker(
+    urls: ServiceUrls, template_database: str, tmp_path: Path
+) -> None:
+    worker_metrics, edge_metrics = free_port(), free_port()
+    extra = {
+        "TABLEFOR_METRICS_ALLOW": "192.0.2.10/32",  # not us: every read below is refused
+        "TABLEFOR_WORKER_METRICS_PORT": str(worker_metrics),
+        "TABLEFOR_EDGE_METRICS_PORT": str(edge_metrics),
+    }
+    with running_system(urls, template_database, tmp_path, extra) as system:
+        api_port = system.api.args[system.api.args.index("--port") + 1]
+        edge_refusals = [
+            httpx.get(f"{system.url}{path}", timeout=5)
+            for path in ("/api/metrics", "/api//metrics", "/api/%6detrics", "/api/metrics?x=1")
+        ]
+        direct = httpx.get(f"http://127.0.0.1:{api_port}/api/metrics", timeout=5)
+        worker = httpx.get(f"http://127.0.0.1:{worker_metrics}/metrics", timeout=5)
+        edge_figures = scrape(f"http://127.0.0.1:{edge_metrics}/metrics")
+        page_still_served = httpx.get(f"{system.url}/api/readyz", timeout=5)
+
+    assert [r.status_code for r in edge_refusals] == [403, 403, 403, 403]
+    assert all("Metrics are not public" in r.text for r in edge_refusals)
+    assert direct.status_code == 403 and direct.json()["status"] == 403
+    assert worker.status_code == 403
+    assert page_still_served.status_code == 200
+    # The exporter (loopback only) tells whether Varnish's origin is healthy.
+    assert value(edge_figures, "varnish_backend_up") >= 1
