@@ -119,14 +119,16 @@ class Collector:
                 time.sleep(RESTART_DELAY)
         self.spool.seal()
 
-    def record(self, line: bytes) -> None:
-        slug, _, rest = line.decode("utf-8", "replace").partition("\t")
-        address, _, user_agent = rest.partition("\t")
-        if not _SLUG.match(slug):
-            return
+    def record(self, *lines: bytes) -> None:
+        """Spool views read from varnishncsa: `slug<TAB>address<TAB>user agent` each."""
         day = datetime.now(UTC).date()
-        viewer = viewer_hash(self.salts.for_day(day), address, user_agent, slug)
-        self.spool.write(spool_line(day, slug, viewer))
+        salt = self.salts.for_day(day)
+        for line in lines:
+            slug, _, rest = line.decode("utf-8", "replace").partition("\t")
+            address, _, user_agent = rest.partition("\t")
+            if _SLUG.match(slug):
+                viewer = viewer_hash(salt, address, user_agent, slug)
+                self.spool.write(spool_line(day, slug, viewer))
 
     def _read(self, fd: int) -> None:
         pending = b""
@@ -138,8 +140,7 @@ class Collector:
                     if not chunk:
                         return
                     *lines, pending = (pending + chunk).split(b"\n")
-                    for line in lines:
-                        self.record(line)
+                    self.record(*lines)
                     self.spool.flush()
                 self.spool.seal_if_due()
                 self.salts.for_day(datetime.now(UTC).date())  # yesterday's salt goes at once
