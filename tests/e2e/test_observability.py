@@ -4,6 +4,7 @@ the API, the worker and Redis down while the pages are viewed."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from cdn.edge import free_port
 from cdn.opens import sealed_files
+from core.settings import Settings
 from tests.conftest import ServiceUrls
 from tests.e2e.conftest import System, running_system
 from tests.support.fake_sentry import FakeSentry
@@ -347,3 +349,43 @@ def test_metrics_answer_only_the_allow_list_at_the_edge_the_api_and_the_worker(
     assert page_still_served.status_code == 200
     # The exporter (loopback only) tells whether Varnish's origin is healthy.
     assert value(edge_figures, "varnish_backend_up") >= 1
+
+
+def test_forked_workers_share_one_metrics_port(
+    worker_env: dict[str, str], settings: Settings, auth: dict[str, str], tmp_path: Path
+) -> None:
+    """`tablefor worker --processes 2 --metrics-port P`: the parent serves what its children
+    count (publishes happen in the children)."""
+    port = free_port()
+    command = ["worker", "--processes", "2", "--metrics-port", str(port)]
+    with TableforProcess(command, worker_env, tmp_path / "worker.log"):
+        url = f"http://127.0.0.1:{port}/metrics"
+        wait_for(lambda: _up_at(url), timeout=30, what="the worker's metrics")
+        asyncio.run(_create_some(settings, auth, count=4))
+        wait_for(
+            lambda: value(scrape(url), "tablefor_publish_seconds_count") >= 4,
+            timeout=30,
+            what="four publishes measured",
+        )
+        figures = scrape(url)
+    files = list((Path(worker_env["TABLEFOR_DATA_DIR"]) / "metrics" / f"worker-{port}").iterdir())
+
+    assert value(figures, "tablefor_publish_seconds_count") >= 4
+    assert value(figures, "tablefor_enrich_total") >= 4  # one search (or reuse) per invite
+    assert len({path.stem.rsplit("_", 1)[-1] for path in files}) >= 2  # both children count
+
+
+def _up_at(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def _create_some(settings: Settings, auth: dict[str, str], *, count: int) -> None:
+    from tests.conftest import api_client
+
+    async with api_client(settings) as api:
+        for n in range(count):
+            body = {"restaurant_name": f"Toit {n}", "starts_at": WHEN}
+            assert (await api.post("/api/invites", json=body, headers=auth)).status_code == 201
