@@ -94,6 +94,7 @@ def _listen(host: str, port: int) -> socket.socket:
 )
 def worker(processes: int, metrics_port: int | None, metrics_host: str) -> None:
     """Run a SAQ worker: enrichment, rendering, publishing, opens, and the periodic sweep."""
+    from tablefor.metrics import process_ended
     from tablefor.prefork import run_forked
 
     with resolved_settings() as settings:
@@ -109,7 +110,7 @@ def worker(processes: int, metrics_port: int | None, metrics_host: str) -> None:
                 server.socket.close()  # the parent serves the metrics
             run(run_worker(settings))
 
-        code = run_forked(processes, child, on_exit=_process_ended if server else None)
+        code = run_forked(processes, child, on_exit=process_ended if server else None)
     if code:
         raise click.exceptions.Exit(code)
 
@@ -124,12 +125,6 @@ def _worker_metrics(settings: Settings, host: str, port: int | None) -> WSGIServ
     server = serve_metrics(host, port, settings.observability.metrics_allow)
     click.echo(f"worker metrics on http://{host}:{server.server_port}/metrics", err=True)
     return server
-
-
-def _process_ended(pid: int) -> None:
-    from tablefor.metrics import process_ended
-
-    process_ended(pid)
 
 
 @click.command()
