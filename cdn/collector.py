@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO
 
-from cdn.opens import LOG_PREFIX, PART, seal, spool_line, viewer_hash
+from cdn.opens import LOG_PREFIX, PART, seal, viewer_hash
 
 SEAL_EVERY = 1.0  # seconds: how long a view may wait before the worker can count it
 RESTART_DELAY = 1.0
 FORMAT = f"%{{VCL_Log:{LOG_PREFIX}}}x\t%h\t%{{User-agent}}i"
-_SLUG = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SLUG = re.compile(rb"^[A-Za-z0-9_-]{1,64}$")
 
 
 class DailySalt:
@@ -71,16 +71,16 @@ class SpoolWriter:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         self._path: Path | None = None
         self._opened = 0.0
 
-    def write(self, line: str) -> None:
+    def write(self, lines: bytes) -> None:
         if self._file is None:
             self._path = self.directory / f"{time.time_ns()}-{os.getpid()}{PART}"
-            self._file = self._path.open("a", encoding="utf-8")
+            self._file = self._path.open("ab")
             self._opened = time.monotonic()
-        self._file.write(line)
+        self._file.write(lines)
 
     def flush(self) -> None:
         if self._file is not None:
@@ -123,12 +123,16 @@ class Collector:
         """Spool views read from varnishncsa: `slug<TAB>address<TAB>user agent` each."""
         day = datetime.now(UTC).date()
         salt = self.salts.for_day(day)
+        prefix = day.isoformat().encode() + b"\t"
+        spooled = []
         for line in lines:
-            slug, _, rest = line.decode("utf-8", "replace").partition("\t")
-            address, _, user_agent = rest.partition("\t")
+            slug, _, rest = line.partition(b"\t")
+            address, _, user_agent = rest.partition(b"\t")
             if _SLUG.match(slug):
                 viewer = viewer_hash(salt, address, user_agent, slug)
-                self.spool.write(spool_line(day, slug, viewer))
+                spooled.append(b"%s%s\t%s\n" % (prefix, slug, viewer))
+        if spooled:
+            self.spool.write(b"".join(spooled))
 
     def _read(self, fd: int) -> None:
         pending = b""

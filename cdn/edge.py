@@ -293,7 +293,9 @@ class Edge:
             "-f", str((plan.run_dir / "edge.vcl").absolute()),
             "-s", "malloc,256m",
             "-p", "default_grace=0",
-            "-p", "vsl_space=16M",
+            # The opens collector reads this log after the fact: room for seconds of traffic,
+            # so a collector briefly behind (a busy machine) loses no view to an overrun.
+            "-p", f"vsl_space={'64M' if plan.opens_spool else '16M'}",
         ]  # fmt: skip
 
     def _collector_command(self, spool: Path) -> list[str]:

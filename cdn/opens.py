@@ -37,10 +37,11 @@ PART = ".part"  # the file the collector is writing
 _LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})\t([A-Za-z0-9_-]{1,64})\t([0-9a-f]{16})$")
 
 
-def viewer_hash(salt: bytes, address: str, user_agent: str, slug: str) -> str:
-    """64 bits: plenty to tell one invite's viewers apart in a day, useless without the salt."""
-    data = "\n".join((address, user_agent, slug)).encode("utf-8", "replace")
-    return hashlib.blake2b(data, key=salt, digest_size=8).hexdigest()
+def viewer_hash(salt: bytes, address: bytes, user_agent: bytes, slug: bytes) -> bytes:
+    """64 bits, as hex: plenty to tell one invite's viewers apart in a day, useless without
+    the salt. Bytes in and out: the collector hashes every view as varnishncsa prints it."""
+    data = b"\n".join((address, user_agent, slug))
+    return hashlib.blake2b(data, key=salt, digest_size=8).hexdigest().encode()
 
 
 def spool_line(day: date, slug: str, viewer: str) -> str:
@@ -59,17 +60,18 @@ class Batch:
 
 
 def read_batch(path: Path) -> Batch:
+    """Identical lines (one viewer's views of one invite that day) are added up before they
+    are parsed, so a busy file costs little more than reading it."""
     batch = Batch(name=path.name)
-    with path.open("r", encoding="utf-8", errors="replace") as lines:
-        for line in lines:
-            match = _LINE.match(line.rstrip("\n"))
-            if match is None:  # e.g. a last line cut short by a crash
-                batch.malformed += 1
-                continue
-            day, slug, viewer = date.fromisoformat(match[1]), match[2], bytes.fromhex(match[3])
-            batch.lines += 1
-            batch.opens[(slug, day)] += 1
-            batch.viewers.add((slug, day, viewer))
+    for raw, count in Counter(path.read_bytes().split(b"\n")).items():
+        match = _LINE.match(raw.decode("utf-8", "replace"))
+        if match is None:  # e.g. a last line cut short by a crash
+            batch.malformed += count if raw else 0
+            continue
+        day, slug, viewer = date.fromisoformat(match[1]), match[2], bytes.fromhex(match[3])
+        batch.lines += count
+        batch.opens[(slug, day)] += count
+        batch.viewers.add((slug, day, viewer))
     return batch
 
 

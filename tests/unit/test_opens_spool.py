@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -56,16 +56,16 @@ def test_browsers_are_people(user_agent: str) -> None:
 
 def test_a_viewer_hash_is_stable_within_a_day_and_unlinkable_across_days() -> None:
     today, tomorrow = os.urandom(32), os.urandom(32)
-    viewer = ("203.0.113.9", "Mozilla/5.0 (Linux; Android 14)")
+    viewer = (b"203.0.113.9", b"Mozilla/5.0 (Linux; Android 14)")
+    slug = SLUG.encode()
 
-    first = viewer_hash(today, *viewer, SLUG)
+    first = viewer_hash(today, *viewer, slug)
 
-    assert viewer_hash(today, *viewer, SLUG) == first
-    assert viewer_hash(tomorrow, *viewer, SLUG) != first
-    assert viewer_hash(today, *viewer, "Zz9yXw8vUt7sRq") != first  # no linking across invites
-    assert viewer_hash(today, "203.0.113.10", viewer[1], SLUG) != first
-    assert re.fullmatch(r"[0-9a-f]{16}", first)
-    assert "203.0.113.9" not in spool_line(DAY, SLUG, first)
+    assert viewer_hash(today, *viewer, slug) == first
+    assert viewer_hash(tomorrow, *viewer, slug) != first
+    assert viewer_hash(today, *viewer, b"Zz9yXw8vUt7sRq") != first  # no linking across invites
+    assert viewer_hash(today, b"203.0.113.10", viewer[1], slug) != first
+    assert re.fullmatch(rb"[0-9a-f]{16}", first)
 
 
 def test_a_batch_adds_up_opens_and_distinct_viewers_and_skips_a_cut_line(tmp_path: Path) -> None:
@@ -101,13 +101,13 @@ def test_the_daily_salt_is_private_kept_for_the_day_and_gone_after_it(tmp_path: 
 
 def test_only_sealed_files_are_offered_to_the_worker_oldest_first(tmp_path: Path) -> None:
     writer = SpoolWriter(tmp_path)
-    writer.write(spool_line(DAY, SLUG, "00000000000000aa"))
+    writer.write(spool_line(DAY, SLUG, "00000000000000aa").encode())
     writer.flush()
 
     assert sealed_files(tmp_path) == []  # still being written
 
     writer.seal()
-    writer.write(spool_line(DAY, SLUG, "00000000000000bb"))
+    writer.write(spool_line(DAY, SLUG, "00000000000000bb").encode())
     writer.seal()
 
     first, second = sealed_files(tmp_path)
@@ -117,13 +117,18 @@ def test_only_sealed_files_are_offered_to_the_worker_oldest_first(tmp_path: Path
 def test_the_collector_spools_a_view_without_the_address(tmp_path: Path) -> None:
     collector = Collector(tmp_path / "varnish", tmp_path / "spool", tmp_path / "salts")
 
-    collector.record(f"{SLUG}\t203.0.113.9\tMozilla/5.0 (Android)".encode())
-    collector.record(b"not a slug!\t203.0.113.9\tMozilla/5.0")
+    collector.record(
+        f"{SLUG}\t203.0.113.9\tMozilla/5.0 (Android)".encode(),
+        b"not a slug!\t203.0.113.9\tMozilla/5.0",
+        f"{SLUG}\t203.0.113.9\tMozilla/5.0 (Android)".encode(),  # the same viewer again
+    )
     collector.spool.seal()
 
     [sealed] = sealed_files(tmp_path / "spool")
     text = sealed.read_text()
-    assert text.count("\n") == 1 and f"\t{SLUG}\t" in text
+    [line, again] = text.splitlines()
+    assert line == again and f"\t{SLUG}\t" in line
+    assert read_batch(sealed).opens == {(SLUG, datetime.now(UTC).date()): 2}
     assert "203.0.113.9" not in text and "Mozilla" not in text
 
 
