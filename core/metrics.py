@@ -10,19 +10,9 @@ from __future__ import annotations
 
 import os
 
-from prometheus_client import (
-    CONTENT_TYPE_LATEST,
-    REGISTRY,
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    generate_latest,
-    multiprocess,
-)
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, multiprocess
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 CREATES = Counter(
     "tablefor_creates_total",
@@ -75,12 +65,9 @@ UNIQUE_OPENS = Counter(
 )
 
 
-def scrape() -> tuple[bytes, str]:
-    """The exposition of this process, or of every process sharing the multiprocess dir."""
-    return generate_latest(scrape_registry()), CONTENT_TYPE
-
-
 def scrape_registry() -> CollectorRegistry:
+    """What a scrape reads: this process's figures, or every process's sharing the directory
+    (the API's /api/metrics gets the same from Litestar's PrometheusController)."""
     if not os.environ.get(MULTIPROC_ENV):
         return REGISTRY
     registry = CollectorRegistry()
