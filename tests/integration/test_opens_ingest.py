@@ -121,6 +121,7 @@ async def test_one_worker_counts_at_a_time(
     with psycopg.connect(database_url, autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(%s)", (locks.OPENS,))
         waiting = await ingest_once(pool, tmp_path)
+        other.execute("SELECT pg_advisory_unlock(%s)", (locks.OPENS,))  # before it disconnects
     counted = await ingest_once(pool, tmp_path)
 
     assert not waiting.led and waiting.files == 0
