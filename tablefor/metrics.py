@@ -32,9 +32,14 @@ def use_directory(directory: Path) -> None:
     run's files are removed first (stale counters would otherwise be added to ours)."""
     if "prometheus_client.values" in sys.modules:
         raise SettingsError(f"{MULTIPROC_ENV}: set too late (prometheus_client already loaded)")
-    directory.mkdir(parents=True, exist_ok=True)
-    for stale in directory.glob("*.db"):
-        stale.unlink(missing_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink(missing_ok=True)
+    except OSError as error:
+        raise SettingsError(
+            f"TABLEFOR_DATA_DIR: cannot prepare the metrics directory {directory}: {error}"
+        ) from None
     os.environ[MULTIPROC_ENV] = str(directory)
 
 
