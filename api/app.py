@@ -24,8 +24,10 @@ from api.request_log import RequestLogMiddleware
 from api.routes.guests import GuestController
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
+from api.routes.metrics import MetricsController, http_metrics
 from api.routes.parse import parse
 from api.routes.rsvps import rsvp
+from api.routes.sentry_tunnel import sentry_tunnel, tunnel_lifespan
 from api.state import Services
 from api.token_cache import TokenCache
 from core.db.pool import create_pool
@@ -77,6 +79,8 @@ def create_app(settings: Settings) -> Litestar:
             rsvp,
             healthz,
             readyz,
+            MetricsController,
+            sentry_tunnel,
             create_static_files_router(
                 "/schema/assets",
                 directories=[_RAPIDOC],
@@ -87,7 +91,8 @@ def create_app(settings: Settings) -> Litestar:
     )
     return Litestar(
         route_handlers=[api],
-        lifespan=[lifespan],
+        lifespan=[lifespan, tunnel_lifespan(settings)],
+        middleware=[http_metrics().middleware],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[_response_headers],

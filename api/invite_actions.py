@@ -13,14 +13,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import msgspec
 from redis.exceptions import RedisError
 
-from api.schemas import CreateInvite, InviteOut, PublishState, RestaurantOut, UpdateInvite
+from api.schemas import (
+    AnswerCounts,
+    CreateInvite,
+    InviteOut,
+    InviteStatsOut,
+    PublishState,
+    RestaurantOut,
+    UpdateInvite,
+)
 from api.state import Services
 from cdn import layout
-from core.db import invites
+from core.db import invites, stats
 from core.db.pool import Connection, connection, transaction
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
-from core.errors import Conflict, InvalidField, InvalidInput, NotFound
+from core.errors import Conflict, InvalidField, InvalidInput, NotFound, Unavailable
+from core.metrics import CREATES, PARSES
 from core.parsing import ParseResult
+from core.parsing.result import outcome
 from core.secrets import SLUG_SHAPE, new_slug
 
 log = logging.getLogger("tablefor.api")
@@ -88,6 +98,9 @@ def build_new_invite(
     body: CreateInvite, parsed: ParseResult | None, *, creator_id: int, now: datetime
 ) -> tuple[invites.NewInvite, list[str]]:
     tz = zone(body.tz)
+    parse_outcome = outcome(parsed) if parsed else None
+    if parse_outcome is not None:
+        PARSES.labels(parse_outcome).inc()
     fields = merge(body, parsed)
     if not fields["restaurant_name"]:
         raise InvalidInput("no restaurant name found; add `restaurant_name`")
@@ -104,6 +117,7 @@ def build_new_invite(
         max_answers=body.max_answers,
         timezone=tz.key,
         enrich_state=EnrichState.PENDING,
+        parse_outcome=parse_outcome,
         **fields,
     )
     return new, list(parsed.warnings) if parsed else []
@@ -112,17 +126,27 @@ def build_new_invite(
 async def create(
     services: Services, body: CreateInvite, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[str]]:
-    if body.text is None and body.restaurant_name is None and body.starts_at is None:
-        raise InvalidInput("send the booking `text`, or at least `restaurant_name` and `starts_at`")
-    now = datetime.now(UTC)
-    parsed = None
-    if body.text is not None:
-        parsed = await services.parser.parse(body.text, now=now, tz=zone(body.tz))
-    new, warnings = build_new_invite(body, parsed, creator_id=creator_id, now=now)
-    # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
-    # publishing and enrichment are written together, then both are enqueued.
-    async with connection(services.pool) as conn:
-        row = await invites.insert(conn, new)
+    try:
+        if body.text is None and body.restaurant_name is None and body.starts_at is None:
+            raise InvalidInput(
+                "send the booking `text`, or at least `restaurant_name` and `starts_at`"
+            )
+        now = datetime.now(UTC)
+        parsed = None
+        if body.text is not None:
+            parsed = await services.parser.parse(body.text, now=now, tz=zone(body.tz))
+        new, warnings = build_new_invite(body, parsed, creator_id=creator_id, now=now)
+        # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
+        # publishing and enrichment are written together, then both are enqueued.
+        async with connection(services.pool) as conn:
+            row = await invites.insert(conn, new)
+    except InvalidInput:
+        CREATES.labels("invalid").inc()
+        raise
+    except Unavailable:
+        CREATES.labels("unavailable").inc()
+        raise
+    CREATES.labels("created").inc()
     await _request_work(services, row.id, enrich=True)
     return row, warnings
 
@@ -218,7 +242,32 @@ async def _resolve_cursor(conn: Connection, cursor: str, *, creator_id: int) -> 
     return found
 
 
-def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None = None) -> InviteOut:
+async def described(services: Services, rows: list[invites.InviteRow]) -> list[InviteOut]:
+    """The invites as the API shows them, with their opens, answers and conversion."""
+    async with connection(services.pool) as conn:
+        counts = await stats.for_invites(conn, invite_ids=[row.id for row in rows])
+    public_url = services.settings.api.public_url
+    return [to_out(row, public_url, counts=counts.get(row.id)) for row in rows]
+
+
+def stats_out(counts: stats.InviteStats) -> InviteStatsOut:
+    return InviteStatsOut(
+        opens=counts.opens,
+        unique_opens=counts.unique_opens,
+        answers=AnswerCounts(
+            IN=counts.answers_in, MAYBE=counts.answers_maybe, OUT=counts.answers_out
+        ),
+        conversion=counts.conversion,
+    )
+
+
+def to_out(
+    row: invites.InviteRow,
+    public_url: str,
+    warnings: list[str] | None = None,
+    *,
+    counts: stats.InviteStats | None = None,
+) -> InviteOut:
     return InviteOut(
         slug=row.slug,
         url=layout.page_url(public_url, row.slug),
@@ -249,6 +298,7 @@ def to_out(row: invites.InviteRow, public_url: str, warnings: list[str] | None =
         created_at=row.created_at,
         updated_at=row.updated_at,
         warnings=[*(warnings or []), *enrichment_warnings(row)],
+        stats=stats_out(counts) if counts is not None else InviteStatsOut(),
     )
 
 

@@ -9,6 +9,8 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from core.logs import bind_request_id, unbind_request_id
+
 # Plain ASGI types: this sits outside Litestar, in front of every request.
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -45,10 +47,12 @@ class RequestLogMiddleware:
                 message["headers"] = headers
             await send(message)
 
+        bound = bind_request_id(request_id)  # for every log line and job of this request
         try:
             await self.app(scope, receive, send_with_id)
         finally:
             _log_line(scope, state, request_id, status, started)
+            unbind_request_id(bound)
 
 
 def _incoming_id(scope: Scope) -> str | None:

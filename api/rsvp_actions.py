@@ -13,6 +13,7 @@ from core.db import invites, rsvps
 from core.db.pool import transaction
 from core.domain import Answer, InviteStatus, answer_cap
 from core.errors import Conflict, NotFound
+from core.metrics import RSVPS
 from core.secrets import digest, new_participant_key
 
 log = logging.getLogger("tablefor.api")
@@ -44,6 +45,7 @@ async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, 
             answer=body.response,
             guests=body.guests,
         )
+    RSVPS.labels(body.response).inc()
     try:
         debounce = services.settings.worker.rsvp_debounce_ms
         await services.queues.request_publish(invite.id, debounce_ms=debounce)

@@ -114,6 +114,22 @@ class RestaurantOut(msgspec.Struct, kw_only=True):
     swiggy_restaurant_id_ignored: bool = False
 
 
+class AnswerCounts(msgspec.Struct, kw_only=True):
+    IN: int = 0
+    MAYBE: int = 0
+    OUT: int = 0
+
+
+class InviteStatsOut(msgspec.Struct, kw_only=True):
+    """How the invite is doing: page views by people (link-preview bots are not counted),
+    unique viewers (each counted once a day), answers, and answers per unique viewer."""
+
+    opens: int = 0
+    unique_opens: int = 0
+    answers: AnswerCounts = msgspec.field(default_factory=AnswerCounts)
+    conversion: float = 0.0  # people who answered / unique opens (0.0 before any open)
+
+
 class InviteOut(msgspec.Struct, kw_only=True):
     slug: str
     url: str
@@ -139,6 +155,7 @@ class InviteOut(msgspec.Struct, kw_only=True):
     created_at: datetime
     updated_at: datetime
     warnings: list[str] = []
+    stats: InviteStatsOut = msgspec.field(default_factory=InviteStatsOut)
 
 
 class DeletedInvite(msgspec.Struct, kw_only=True):

@@ -1,16 +1,20 @@
-"""The read path: one invite page at 64 connections, three ways, in one run on this machine.
+"""The read path: one invite page at 64 connections, four ways, in one run on this machine.
 
-1. the edge: Varnish with our VCL (cache hit), nginx behind it — how Tablefor serves;
-2. a dynamic baseline: Litestar (uvicorn, 2 workers) reading the invite, its restaurant and its
+1. the edge: Varnish with our VCL (cache hit), nginx behind it — how Tablefor serves — with
+   invite opens counted (every request is a phone's view: std.log, the varnishncsa collector
+   spooling each one, the worker counting the spool into PostgreSQL);
+2. the same edge with counting off (TABLEFOR_COUNT_OPENS=false);
+3. a dynamic baseline: Litestar (uvicorn, 2 workers) reading the invite, its restaurant and its
    answers from PostgreSQL and rendering the same template on every request — what most teams
    would build instead;
-3. the ceiling: bare Varnish with a minimal VCL serving a static file of the same size.
+4. the ceiling: bare Varnish with a minimal VCL serving a static file of the same size.
 
-All use wrk with `Accept-Encoding: gzip`, as phones send. Then purge-to-fresh: from an edit's
-200 to the edge serving the new page (the worker re-renders, writes, and purges by key).
+All use wrk with `Accept-Encoding: gzip` and a phone's User-Agent, as phones send. Then
+purge-to-fresh: from an edit's 200 to the edge serving the new page (the worker re-renders,
+writes, and purges by key).
 
 Targets (issue 4): edge >= 30x the baseline's throughput and >= 80% of the ceiling; purge-to-
-fresh P95 < 1 s.
+fresh P95 < 1 s. Issue 12: with counting on, >= 95% of the rate with it off.
 Run: .venv/bin/python -m bench.read_path [--seconds 10] [--edits 50]
 """
 
@@ -35,6 +39,7 @@ from bench.support import (
     free_port,
     load_average,
     percentile,
+    process,
     running_system,
     table,
     wait_http,
@@ -45,7 +50,11 @@ from bench.support import (
 NEXT_YEAR = datetime.now(UTC).year + 1
 
 WHEN = (datetime.now(UTC) + timedelta(days=30)).replace(microsecond=0).isoformat()
-GZIP = 'wrk.headers["Accept-Encoding"] = "gzip"\n'
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Mobile Safari/537.36"
+)
+GZIP = f'wrk.headers["Accept-Encoding"] = "gzip"\nwrk.headers["User-Agent"] = "{PHONE}"\n'
 
 _BARE_VCL = """vcl 4.1;
 backend default { .host = "127.0.0.1"; .port = "%d"; }
@@ -154,6 +163,36 @@ def bare_varnish(body_size: int, directory: Path) -> Iterator[str]:
             child.wait(timeout=20)
 
 
+@contextlib.contextmanager
+def edge_without_counting(system: RunningSystem, directory: Path) -> Iterator[str]:
+    """A second edge over the same storage with counting off: what counting is compared to."""
+    port = free_port()
+    env = {
+        **system.env,
+        "TABLEFOR_COUNT_OPENS": "false",
+        "TABLEFOR_DATA_DIR": str(directory / "plain"),
+        "TABLEFOR_STORAGE_DIR": str(system.data_dir / "public"),
+    }
+    command = ["edge", "--port", str(port), "--api-port", str(free_port())]
+    with process(command, env, directory / "plain-edge.log"):
+        url = f"http://127.0.0.1:{port}"
+        wait_http(f"{url}/.edge/health", log=directory / "plain-edge.log")
+        yield url
+
+
+def opens_counted(system: RunningSystem, client: httpx.Client, slug: str, sent: int) -> int:
+    """Opens in PostgreSQL once the worker has caught up with the spool (or 120 s passed)."""
+    deadline = time.monotonic() + 120
+    counted = 0
+    while time.monotonic() < deadline:
+        detail = client.get(f"{system.url}/api/invites/{slug}", headers=system.auth).json()
+        counted = int(detail["stats"]["opens"])
+        if counted >= sent or not any((system.data_dir / "opens").glob("*.opens")):
+            break
+        time.sleep(1)
+    return counted
+
+
 def purge_to_fresh(
     system: RunningSystem, client: httpx.Client, slug: str, edits: int
 ) -> list[float]:
@@ -192,18 +231,26 @@ def main() -> None:
             size = page.num_bytes_downloaded  # what travels: gzip, as phones ask
             with dynamic_baseline(system, directory) as baseline_url:
                 dynamic = load(f"{baseline_url}/i/{slug}", "dynamic Litestar")
-            # The edge and its ceiling alternate, three rounds each, and the medians are
-            # compared: one round's noise on a shared 2-core machine is larger than the gap.
-            with bare_varnish(size, directory) as bare_url:
+            # The edge (counting on and off) and its ceiling alternate, a few rounds each, and
+            # the medians are compared: one round's noise on a shared 2-core machine is larger
+            # than the gaps.
+            with (
+                bare_varnish(size, directory) as bare_url,
+                edge_without_counting(system, directory) as plain_url,
+            ):
                 rounds = [
                     (
                         load(f"{system.url}/i/{slug}", "edge (cache hit)"),
+                        load(f"{plain_url}/i/{slug}", "edge, counting off"),
                         load(bare_url, "bare Varnish"),
                     )
                     for _ in range(args.rounds)
                 ]
             edge = _median([r[0] for r in rounds])
-            ceiling = _median([r[1] for r in rounds])
+            plain = _median([r[1] for r in rounds])
+            ceiling = _median([r[2] for r in rounds])
+            sent = round(sum(r[0].requests_per_s for r in rounds) * args.seconds)
+            counted = opens_counted(system, client, slug, sent)
             fresh = purge_to_fresh(system, client, slug, args.edits)
     print(
         f"read path at 64 connections, {args.seconds} s a run (edge and ceiling: median of "
@@ -221,8 +268,13 @@ def main() -> None:
                 "vs baseline",
                 "vs ceiling",
             ],
-            [_row(r, dynamic, ceiling) for r in (edge, dynamic, ceiling)],
+            [_row(r, dynamic, ceiling) for r in (edge, plain, dynamic, ceiling)],
         )
+    )
+    print(
+        f"counting opens: edge with counting {edge.requests_per_s:.0f} req/s, without "
+        f"{plain.requests_per_s:.0f} req/s -> {edge.requests_per_s / plain.requests_per_s:.0%} "
+        f"(target >= 95%); opens counted {counted} of about {sent} views sent"
     )
     print(
         f"targets: edge/baseline >= 30x -> {edge.requests_per_s / dynamic.requests_per_s:.1f}x; "

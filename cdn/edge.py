@@ -4,11 +4,13 @@ directory, or the S3 endpoint). Configs are generated from cdn/*.j2 and cdn/layo
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +22,10 @@ import httpx
 import jinja2
 
 from cdn import layout
+from cdn.opens import BOT_PATTERN, LOG_PREFIX
 from cdn.purge.varnish import SECRET_HEADER
 from core.errors import SettingsError, Unavailable
-from core.settings import PurgeSettings, StorageSettings
+from core.settings import Network, OpensSettings, PurgeSettings, StorageSettings
 
 _HERE = Path(__file__).parent
 # What the edge adds to HTML pages. Styles may be inline: each page's own meta policy narrows
@@ -34,6 +37,9 @@ EDGE_CSP = (
 )
 HEALTH_PATH = "/.edge/health"
 PACKAGES = ("varnish", "varnish-modules", "nginx-light")
+EXPORTER = "prometheus-varnish-exporter"  # Debian's; the edge's own figures, when installed
+LOOPBACK = ("127.0.0.1/32", "::1/128")
+OBSERVER_RESTART_DELAY = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,10 @@ class EdgePlan:
     purge_secret: str | None = field(default=None, repr=False)
     listen_host: str = "127.0.0.1"
     api_host: str = "127.0.0.1"
+    opens_spool: Path | None = None  # None: opens are not counted
+    metrics_allow: tuple[str, ...] = LOOPBACK  # who may read /api/metrics through the edge
+    exporter_port: int | None = None  # the Varnish exporter's /metrics (None: not started)
+    exporter_host: str = "127.0.0.1"
 
 
 def plan_for(
@@ -61,6 +71,42 @@ def plan_for(
     run_dir: Path | None = None,
     listen_host: str = "127.0.0.1",
     api_host: str = "127.0.0.1",
+    opens: OpensSettings | None = None,
+    metrics_allow: tuple[Network, ...] | None = None,
+    exporter_port: int | None = None,
+    exporter_host: str = "127.0.0.1",
+) -> EdgePlan:
+    plan = _origin_plan(
+        data_dir=data_dir,
+        storage=storage,
+        purge=purge,
+        port=port,
+        api_port=api_port,
+        run_dir=run_dir,
+        listen_host=listen_host,
+        api_host=api_host,
+    )
+    return dataclasses.replace(
+        plan,
+        opens_spool=opens.spool_dir if opens is not None and opens.count else None,
+        metrics_allow=LOOPBACK
+        if metrics_allow is None
+        else tuple(str(network) for network in metrics_allow),
+        exporter_port=exporter_port,
+        exporter_host=exporter_host,
+    )
+
+
+def _origin_plan(
+    *,
+    data_dir: Path,
+    storage: StorageSettings,
+    purge: PurgeSettings,
+    port: int,
+    api_port: int,
+    run_dir: Path | None,
+    listen_host: str,
+    api_host: str,
 ) -> EdgePlan:
     run_dir = run_dir or data_dir / "edge"
     allow = tuple(str(network) for network in purge.allow)
@@ -117,6 +163,10 @@ def render_vcl(plan: EdgePlan) -> str:
         not_found_path=layout.path_of(layout.NOT_FOUND_KEY),
         not_found_cache=layout.CACHE_CONTROL[layout.Kind.NOT_FOUND],
         slug=layout.SLUG,
+        count_opens=plan.opens_spool is not None,
+        open_prefix=LOG_PREFIX,
+        bot_pattern=BOT_PATTERN,
+        metrics_allow=[network.split("/") for network in plan.metrics_allow],
     )
 
 
@@ -147,6 +197,12 @@ class Edge:
         self.url = f"http://{host}:{plan.port}"
         self._processes: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: dict[str, Any] = {}
+        self._observers_started = 0.0
+        self.metrics_url = (
+            f"http://{plan.exporter_host}:{plan.exporter_port}/metrics"
+            if plan.exporter_port is not None
+            else None
+        )
 
     def __enter__(self) -> Edge:
         self.start()
@@ -180,6 +236,32 @@ class Edge:
         vcl.write_text(render_vcl(plan))
         self._spawn("varnish", self._varnish_command())
         self.wait_until_up()
+        self.start_observers()
+
+    def start_observers(self) -> None:
+        """The opens collector and the Varnish exporter: they read Varnish's shared memory
+        after the fact, so a page never waits for them and their failure breaks no page."""
+        plan = self.plan
+        self._observers_started = time.monotonic()
+        if plan.opens_spool is not None and "collector" not in self._processes:
+            self._spawn("collector", self._collector_command(plan.opens_spool))
+        exporter = plan.exporter_port is not None and shutil.which(EXPORTER) is not None
+        if exporter and plan.exporter_port is not None and "exporter" not in self._processes:
+            self._spawn("exporter", self._exporter_command(plan.exporter_port))
+
+    def keep_observers(self) -> None:
+        """Start again a collector or exporter that stopped (`tablefor edge` calls this)."""
+        if time.monotonic() - self._observers_started < OBSERVER_RESTART_DELAY:
+            return
+        for name in ("collector", "exporter"):
+            process = self._processes.get(name)
+            if process is not None and process.poll() is not None:
+                self._terminate(name)
+        self.start_observers()
+
+    def running(self, name: str) -> bool:
+        process = self._processes.get(name)
+        return process is not None and process.poll() is None
 
     def start_origin(self) -> None:
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -192,7 +274,7 @@ class Edge:
         _wait_for_port(self.plan.origin_host, self.plan.origin_port, self._processes["nginx"])
 
     def stop(self) -> None:
-        for name in ("varnish", "nginx"):
+        for name in ("collector", "exporter", "varnish", "nginx"):
             self._terminate(name)
 
     def wait_until_up(self, timeout: float = 20) -> None:
@@ -222,7 +304,25 @@ class Edge:
             "-f", str((plan.run_dir / "edge.vcl").absolute()),
             "-s", "malloc,256m",
             "-p", "default_grace=0",
-            "-p", "vsl_space=16M",
+            # The opens collector reads this log after the fact: room for seconds of traffic,
+            # so a collector briefly behind (a busy machine) loses no view to an overrun.
+            "-p", f"vsl_space={'64M' if plan.opens_spool else '16M'}",
+        ]  # fmt: skip
+
+    def _collector_command(self, spool: Path) -> list[str]:
+        return [
+            sys.executable, "-m", "cdn.collector",
+            "--varnish-dir", str(self.plan.run_dir / "varnish"),
+            "--spool", str(spool),
+            "--salts", str(self.plan.run_dir / "salts"),
+        ]  # fmt: skip
+
+    def _exporter_command(self, port: int) -> list[str]:
+        return [
+            EXPORTER,
+            "-n", str(self.plan.run_dir / "varnish"),
+            "-web.listen-address", f"{self.plan.exporter_host}:{port}",
+            "-raw",
         ]  # fmt: skip
 
     def _spawn(self, name: str, command: list[str]) -> None:
@@ -241,6 +341,8 @@ class Edge:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        elif process is not None and name in ("collector", "exporter"):
+            print(f"edge: the {name} stopped (code {process.returncode})", file=sys.stderr)
         log = self._logs.pop(name, None)
         if log is not None:
             log.close()
@@ -255,6 +357,10 @@ def run_edge(
     api_port: int,
     host: str = "127.0.0.1",
     api_host: str = "127.0.0.1",
+    opens: OpensSettings | None = None,
+    metrics_allow: tuple[Network, ...] | None = None,
+    exporter_port: int | None = None,
+    exporter_host: str = "127.0.0.1",
 ) -> None:
     """`tablefor edge`: run until SIGINT/SIGTERM."""
     stopping = False
@@ -273,10 +379,17 @@ def run_edge(
         api_port=api_port,
         listen_host=host,
         api_host=api_host,
+        opens=opens,
+        metrics_allow=metrics_allow,
+        exporter_port=exporter_port,
+        exporter_host=exporter_host,
     )
     with Edge(plan) as edge:
         print(f"edge listening on {edge.url}", flush=True)
+        if edge.running("exporter"):
+            print(f"edge metrics on {edge.metrics_url}", flush=True)
         while not stopping:
+            edge.keep_observers()
             time.sleep(0.2)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from saq.queue.redis import RedisQueue
 
+from core.logs import current_request_id
 from core.settings import RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
@@ -91,7 +92,12 @@ def remove_key(removal_id: int) -> str:
 @dataclass(frozen=True, slots=True)
 class Queues:
     """Two queues, so that publishing never waits behind enrichment: lookups are slow and
-    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot."""
+    rate-limited (Nominatim: one a second), and would otherwise fill every worker slot.
+
+    Each job carries the id of the request that caused it (`request_id`, bound in core/logs by
+    the API's request log, and by the worker for the job it runs), so its logs and Sentry
+    events can be traced back to that request.
+    """
 
     publish: RedisQueue
     enrich: RedisQueue
@@ -112,6 +118,7 @@ class Queues:
             ENRICH,
             key=enrich_key(invite_id),
             invite_id=invite_id,
+            request_id=current_request_id(),
             **self.options[ENRICH].as_kwargs(),
         )
         return job is not None
@@ -126,6 +133,7 @@ class Queues:
             key=publish_key(invite_id),
             invite_id=invite_id,
             debounce_ms=debounce_ms,
+            request_id=current_request_id(),
             **self.options[PUBLISH].as_kwargs(),
         )
         return job is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,22 @@ import msgspec
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+# The id of the request being served, or of the request that caused the job being run: every
+# log line written meanwhile carries it (and so do Sentry events, core/observability.py).
+_request_id: ContextVar[str | None] = ContextVar("tablefor_request_id", default=None)
+
+
+def bind_request_id(request_id: str | None) -> Token[str | None]:
+    return _request_id.set(request_id)
+
+
+def unbind_request_id(token: Token[str | None]) -> None:
+    _request_id.reset(token)
+
+
+def current_request_id() -> str | None:
+    return _request_id.get()
 
 
 class JsonFormatter(logging.Formatter):
@@ -24,6 +41,9 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value
+        request_id = _request_id.get()
+        if request_id is not None:
+            entry.setdefault("request_id", request_id)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return msgspec.json.encode(entry, enc_hook=str).decode()

@@ -11,9 +11,14 @@ wherever it appears, however deep.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
+from core.logs import current_request_id
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event
 
 FILTERED = "[Filtered]"
 # Key names, compared lower-cased, whose values never leave the process.
@@ -30,7 +35,7 @@ SECRET_KEYS = (
     "dsn",
 )
 
-Event = dict[str, Any]
+EventData = dict[str, Any]
 
 
 def init_sentry(settings: Settings, *, component: str) -> bool:
@@ -40,7 +45,6 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
     import sentry_sdk
     from sentry_sdk.integrations.logging import ignore_logger
     from sentry_sdk.scrubber import DEFAULT_DENYLIST
-    from sentry_sdk.types import Event as SentryEvent
     from sentry_sdk.types import Hint
 
     # SAQ logs every failed attempt with logger.exception: one Sentry event per retry. The
@@ -49,8 +53,9 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
     scrub = value_scrubber(settings.observability.scrubbed)
     denied = [*DEFAULT_DENYLIST, *SECRET_KEYS]
 
-    def before_send(event: SentryEvent, hint: Hint) -> SentryEvent:
-        return cast("SentryEvent", scrub(cast("Event", event)))
+    def before_send(event: Event, hint: Hint) -> Event:
+        tagged = with_request_id(event, hint)
+        return cast("Event", scrub(cast("EventData", tagged)))
 
     sentry_sdk.init(
         dsn=dsn,
@@ -73,7 +78,7 @@ def init_sentry(settings: Settings, *, component: str) -> bool:
     return True
 
 
-def value_scrubber(secrets: Sequence[str]) -> Callable[[Event], Event]:
+def value_scrubber(secrets: Sequence[str]) -> Callable[[EventData], EventData]:
     """A function that replaces each of `secrets` wherever it appears in an event."""
     # Longest first: a secret that contains another is replaced whole.
     known = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
@@ -93,10 +98,10 @@ def value_scrubber(secrets: Sequence[str]) -> Callable[[Event], Event]:
             return [scrub(item) for item in node]
         return node
 
-    def scrub_event(event: Event) -> Event:
+    def scrub_event(event: EventData) -> EventData:
         if not known:
             return event
-        cleaned: Event = scrub(event)
+        cleaned: EventData = scrub(event)
         return cleaned
 
     return scrub_event
@@ -112,3 +117,23 @@ def report_dead_letter(task: str, invite_id: object, error: str) -> None:
         scope.set_tag("task", task)
         scope.set_context("job", {"invite_id": invite_id, "error": error[-2000:]})
         sentry_sdk.capture_message(f"dead letter: {task}", level="error")
+
+
+def with_request_id(event: Event, hint: dict[str, Any]) -> Event:
+    """Tag an event with the request it belongs to: the one being served, or the one that
+    caused the job being run (the worker binds it before each job)."""
+    request_id = current_request_id()
+    if request_id is not None:
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event
+
+
+def public_dsn(dsn: str | None) -> str | None:
+    """The DSN as a browser may see it: scheme, public key, host and project, no secret."""
+    if dsn is None:
+        return None
+    parts = urlsplit(dsn)
+    if not parts.username or not parts.hostname:
+        return None
+    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return f"{parts.scheme}://{parts.username}@{host}{parts.path.rstrip('/')}"

@@ -51,6 +51,7 @@ class Limit(enum.StrEnum):
     CANCEL = "cancel"  # and deletes (DELETE with ?purge=true)
     ENRICH = "enrich"
     RSVP = "rsvp"
+    ERRORS = "errors"  # front-end error reports through the Sentry tunnel
 
 
 class Budget(msgspec.Struct, frozen=True):
@@ -67,6 +68,7 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.CANCEL: ((30, 60), (100, 3600)),
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
+    Limit.ERRORS: ((10, 60), None),
 }
 # (limit, window) per invite, whoever calls: answers from many addresses still stop somewhere.
 # It refills twice as fast as one client may send (RSVP_PER_IP), so no single client can use
@@ -135,9 +137,19 @@ class ObservabilitySettings(msgspec.Struct, frozen=True):
     sentry_dsn: str | None
     environment: str
     log_level: str
+    metrics_allow: tuple[Network, ...] = ()  # who may read /api/metrics and the worker's port
+    browser_dsn: str | None = None  # the pages' errors go here, through /api/sentry-tunnel
     # Values no error report may carry: every secret setting, URL passwords, and the cloud
     # credentials libraries read from the environment themselves.
     scrubbed: tuple[str, ...] = ()
+
+
+class OpensSettings(msgspec.Struct, frozen=True):
+    """Invite opens, counted at the edge (cdn/opens.py) and moved to PostgreSQL by the worker."""
+
+    count: bool  # the edge logs page views and runs the collector
+    spool_dir: Path  # where the collector's files wait for the worker
+    ingest_interval: float  # seconds between the worker's looks at the spool
 
 
 class Settings(msgspec.Struct, frozen=True):
@@ -156,6 +168,7 @@ class Settings(msgspec.Struct, frozen=True):
     places: PlacesSettings
     worker: WorkerSettings
     observability: ObservabilitySettings
+    opens: OpensSettings
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -195,6 +208,7 @@ class Settings(msgspec.Struct, frozen=True):
                 ),
                 removal_delay=env.number("TABLEFOR_REMOVAL_DELAY", 60.0, low=0.0, high=86_400.0),
             ),
+            opens=opens_from(env, data_dir),
             # Last: it lists the secrets every other part read.
             observability=_observability(env),
         )
@@ -218,6 +232,10 @@ def _observability(env: Env) -> ObservabilitySettings:
         sentry_dsn=sentry_dsn,
         environment=env.text("TABLEFOR_ENVIRONMENT", "development"),
         log_level=env.choice("TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
+        metrics_allow=metrics_allow_from(env),
+        browser_dsn=env.url(
+            "TABLEFOR_SENTRY_BROWSER_DSN", env.raw("SENTRY_DSN"), schemes=("http", "https")
+        ),
         scrubbed=tuple(dict.fromkeys(env.secrets)),
     )
 
@@ -334,4 +352,17 @@ def _places(env: Env) -> PlacesSettings:
         ),
         reuse_days=env.integer("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
         timeout=env.number("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
+    )
+
+
+def metrics_allow_from(env: Env) -> tuple[Network, ...]:
+    """Who may read metrics: the API's /api/metrics, the worker's port, the edge's refusal."""
+    return env.networks("TABLEFOR_METRICS_ALLOW", "127.0.0.1/32,::1/128")
+
+
+def opens_from(env: Env, data_dir: Path) -> OpensSettings:
+    return OpensSettings(
+        count=env.flag("TABLEFOR_COUNT_OPENS", True),
+        spool_dir=env.path("TABLEFOR_OPENS_SPOOL", data_dir / "opens").absolute(),
+        ingest_interval=env.number("TABLEFOR_OPENS_INTERVAL", 1.0, low=0.05, high=3600.0),
     )

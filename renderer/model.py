@@ -62,6 +62,7 @@ class Invite(msgspec.Struct, frozen=True, kw_only=True):
 class Site(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str  # e.g. https://tablefor.in, no trailing slash
     js_url: str  # the content-hashed script
+    sentry_dsn: str | None = None  # public DSN the page's errors are reported for, if any
 
 
 class Links(msgspec.Struct, frozen=True, kw_only=True):

@@ -18,8 +18,13 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 RESTART_DELAY = 1.0  # a child that dies at once is not restarted in a tight loop
 
 
-def run_forked(count: int, child: Callable[[], None]) -> int:
-    """Run `child` in `count` processes until a signal stops them; the exit code of the lot."""
+def run_forked(
+    count: int, child: Callable[[], None], *, on_exit: Callable[[int], None] | None = None
+) -> int:
+    """Run `child` in `count` processes until a signal stops them; the exit code of the lot.
+
+    `on_exit(pid)` runs in the parent for each child that ended (its metrics are settled).
+    """
     children: dict[int, int] = {}
     stopping = False
 
@@ -39,6 +44,8 @@ def run_forked(count: int, child: Callable[[], None]) -> int:
             if pid not in children:
                 continue
             slot = children.pop(pid)
+            if on_exit is not None:
+                on_exit(pid)
             if stopping:
                 failed = failed or os.waitstatus_to_exitcode(status) not in (0, -signal.SIGTERM)
                 continue

@@ -19,6 +19,7 @@ from cdn.storage.base import Storage
 from cdn.storage.factory import create_storage
 from core.db.pool import Connection, create_pool, translated_errors
 from core.jobs import Queues, create_queues
+from core.observability import public_dsn
 from core.ratelimit import RateLimiter
 from core.settings import Settings
 from renderer.fonts import FontSet, load_fonts, require_complex_shaping
@@ -79,7 +80,12 @@ async def opened_publisher(
             purger=purger,
             fonts=load_fonts(),
             templates=templates,
-            site=await publish_site(storage, templates, public_url=settings.api.public_url),
+            site=await publish_site(
+                storage,
+                templates,
+                public_url=settings.api.public_url,
+                sentry_dsn=public_dsn(settings.observability.browser_dsn),
+            ),
             removal_delay=settings.worker.removal_delay,
         )
     finally:

@@ -31,6 +31,7 @@ from core.db.invites import InviteRow
 from core.db.pool import Connection, connection
 from core.db.restaurants import Details, Lookup, RestaurantRow
 from core.domain import EnrichState
+from core.metrics import ENRICH
 from core.ratelimit import RateLimiter
 from core.settings import RateLimit
 from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
@@ -104,6 +105,7 @@ class Enricher:
             )
         reused = self._reusable(query, known, agreeing)
         if reused is not None:
+            ENRICH.labels("cache", "reused").inc()
             row = reused if isinstance(reused, RestaurantRow) else None
             return await self._link(pool, invite, row, looked_up=False, swiggy_id_ignored=ignored)
         found = await self._look_up(pool, query)
@@ -168,7 +170,13 @@ class Enricher:
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
-        return choose(query, await slot.provider.search(query))
+        try:
+            match = choose(query, await slot.provider.search(query))
+        except ProviderError:
+            ENRICH.labels(slot.provider.name, "error").inc()
+            raise
+        ENRICH.labels(slot.provider.name, "not_found" if match is None else "found").inc()
+        return match
 
     async def _details(self, slot: ProviderSlot, match: Candidate) -> PlaceDetails:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)

@@ -18,6 +18,8 @@ from core.observability import init_sentry
 from core.settings import Settings
 from workers import tasks
 from workers.deps import Deps, opened_deps
+from workers.gauges import sample_forever
+from workers.opens import ingest_forever
 from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
@@ -64,6 +66,9 @@ async def before_process(ctx: dict[str, Any], *, options: dict[str, JobOptions])
     if own is not None:  # undo a Retry-After override of the previous attempt
         job.retry_delay, job.retry_backoff = own.retry_delay, own.retry_backoff
     ctx["started_at"] = time.monotonic()
+    # The request that caused this job: in every log line and Sentry event of the job, and in
+    # the jobs it enqueues in turn (core/jobs.py reads it back).
+    ctx["request_id"] = logs.bind_request_id((job.kwargs or {}).get("request_id"))
     ctx["beat"] = asyncio.create_task(_beat(job)) if job.heartbeat else None
     log.info(
         "job started",
@@ -97,6 +102,8 @@ async def after_process(ctx: dict[str, Any]) -> None:
         )
     elif job.status == Status.COMPLETE and job.function == jobs.PUBLISH:
         await tasks.catch_up(ctx["deps"], int((job.kwargs or {})["invite_id"]))
+    if "request_id" in ctx:
+        logs.unbind_request_id(ctx.pop("request_id"))
 
 
 async def _beat(job: Any) -> None:
@@ -121,12 +128,20 @@ async def run_worker(settings: Settings) -> None:
         names = [deps.queues.publish.name, deps.queues.enrich.name]
         log.info("worker starting", extra={"queues": names})
         running = [asyncio.create_task(worker.start()) for worker in workers]
-        sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))
+        # Beside the queues: the sweep, the opens from the edge's spool, and the gauges.
+        loops = [
+            asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval)),
+            asyncio.create_task(
+                ingest_forever(deps.pool, settings.opens.spool_dir, settings.opens.ingest_interval)
+            ),
+            asyncio.create_task(sample_forever(deps)),
+        ]
         try:
             await asyncio.wait(
                 [asyncio.create_task(stopping.wait()), *running], return_when="FIRST_COMPLETED"
             )
         finally:
             await asyncio.gather(*(worker.stop() for worker in workers))
-            sweeper.cancel()
-            await asyncio.gather(*running, sweeper, return_exceptions=True)
+            for loop_task in loops:
+                loop_task.cancel()
+            await asyncio.gather(*running, *loops, return_exceptions=True)

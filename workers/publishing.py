@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from cdn import layout
 from cdn.purge.base import PurgeRequest
@@ -23,6 +25,7 @@ from cdn.storage.base import StoredObject
 from core.db import invite_work
 from core.db.pool import connection
 from core.errors import TableforError
+from core.metrics import PUBLISH_SECONDS, PURGE_SECONDS
 from renderer import words
 from renderer.ics import render_ics
 from renderer.model import Links, OgImageRef
@@ -84,7 +87,7 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
         written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
         # Purge before recording: if the edge cannot be told, the publish is retried as a whole.
         if written or not force:
-            await deps.purger.purge(_purge_request(snapshot))
+            await _purge(deps, snapshot)
         async with connection(deps.pool) as conn:
             removals = await invite_work.mark_published(
                 conn,
@@ -98,6 +101,9 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
         if removals is None:
             raise LeaseLost(f"invite {invite_id}: the publish lease lapsed")
         released.set()  # the record freed the lease
+    if row.published_version < row.version:  # a change was owed (not a forced re-render)
+        waited = (datetime.now(UTC) - row.updated_at).total_seconds()
+        PUBLISH_SECONDS.observe(max(0.0, waited))
     log.info(
         "published",
         extra={
@@ -184,6 +190,12 @@ def _mutable_objects(deps: Publisher, snapshot: Snapshot, og_key: str) -> list[S
             keys,
         ),
     ]
+
+
+async def _purge(deps: Publisher, snapshot: Snapshot) -> None:
+    started = time.perf_counter()
+    await deps.purger.purge(_purge_request(snapshot))
+    PURGE_SECONDS.labels(deps.purger.name).observe(time.perf_counter() - started)
 
 
 def _purge_request(snapshot: Snapshot) -> PurgeRequest:

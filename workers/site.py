@@ -19,7 +19,12 @@ def load_templates(directory: Path | None = None) -> Templates:
 
 
 async def publish_site(
-    storage: Storage, templates: Templates, *, public_url: str, directory: Path | None = None
+    storage: Storage,
+    templates: Templates,
+    *,
+    public_url: str,
+    directory: Path | None = None,
+    sentry_dsn: str | None = None,
 ) -> Site:
     """Publish the page script (content-hashed, immutable) and the static 404 page."""
     directory = directory or resource_dir("templates")
@@ -28,4 +33,4 @@ async def publish_site(
     await storage.put(layout.stored(script_key, script, layout.Kind.IMMUTABLE))
     not_found = render_not_found(templates, public_url=public_url)
     await storage.put(layout.stored(layout.NOT_FOUND_KEY, not_found, layout.Kind.NOT_FOUND))
-    return Site(public_url=public_url, js_url=layout.path_of(script_key))
+    return Site(public_url=public_url, js_url=layout.path_of(script_key), sentry_dsn=sentry_dsn)

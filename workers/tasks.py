@@ -48,7 +48,10 @@ class RetryLater(Exception):
     """A provider asked us to come back later; SAQ retries the job with backoff."""
 
 
-async def enrich(ctx: dict[str, Any], *, invite_id: int) -> dict[str, Any]:
+async def enrich(
+    ctx: dict[str, Any], *, invite_id: int, request_id: str | None = None
+) -> dict[str, Any]:
+    """`request_id` (of the request that asked for it) is bound by the worker's hook."""
     deps: Deps = ctx["deps"]
     job: Job = ctx["job"]
     async with connection(deps.pool) as conn:
@@ -79,7 +82,9 @@ async def enrich(ctx: dict[str, Any], *, invite_id: int) -> dict[str, Any]:
     return {"restaurant_id": outcome.restaurant_id, "looked_up": outcome.looked_up}
 
 
-async def publish(ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0) -> dict[str, Any]:
+async def publish(
+    ctx: dict[str, Any], *, invite_id: int, debounce_ms: int = 0, request_id: str | None = None
+) -> dict[str, Any]:
     """Publish the invite; if it changes meanwhile, wait a little and publish again.
 
     The waits coalesce bursts (50 RSVPs in a second cost a few publishes), and the follow-up

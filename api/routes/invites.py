@@ -65,9 +65,8 @@ class InviteController(Controller):
         rows, next_cursor = await invite_actions.list_page(
             services, creator_id=creator_id, cursor=cursor, limit=limit
         )
-        public_url = services.settings.api.public_url
         return InviteList(
-            items=[invite_actions.to_out(row, public_url) for row in rows], next_cursor=next_cursor
+            items=await invite_actions.described(services, rows), next_cursor=next_cursor
         )
 
     @get("/{slug:str}", summary="One of my invites")
@@ -78,9 +77,10 @@ class InviteController(Controller):
         slug: Slug,
         creator_id: CreatorId,
     ) -> InviteOut:
+        """With its `stats`: opens, unique opens, answers by kind, and conversion."""
         row = await invite_actions.get(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return (await invite_actions.described(services, [row]))[0]
 
     @patch(
         "/{slug:str}", summary="Edit title, message, time or party size", opt={LIMIT: Limit.EDIT}
@@ -96,7 +96,7 @@ class InviteController(Controller):
         """The page is re-published with the change."""
         row = await invite_actions.update(services, slug, data, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return invite_actions.to_out(row, services.settings.api.public_url)
+        return (await invite_actions.described(services, [row]))[0]
 
     @delete(
         "/{slug:str}",
@@ -129,7 +129,7 @@ class InviteController(Controller):
             return Response(DeletedInvite(slug=slug), status_code=202)
         row = await invite_actions.cancel(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return Response(invite_actions.to_out(row, services.settings.api.public_url))
+        return Response((await invite_actions.described(services, [row]))[0])
 
     @post(
         "/{slug:str}/enrich",

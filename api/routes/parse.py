@@ -11,6 +11,8 @@ from api.access import LIMIT
 from api.invite_actions import zone
 from api.schemas import ParseRequest, ParseResponse
 from api.state import ServicesDep
+from core.metrics import PARSES
+from core.parsing.result import outcome
 from core.settings import Limit
 
 
@@ -21,6 +23,7 @@ async def parse(data: JSONBody[ParseRequest], services: ServicesDep) -> ParseRes
     """Public and rate-limited per IP (and per creator when a token is sent)."""
     now = data.now or datetime.now(UTC)
     result = await services.parser.parse(data.text, now=now, tz=zone(data.tz))
+    PARSES.labels(outcome(result)).inc()
     return ParseResponse(
         source=result.source,
         restaurant_name=result.restaurant_name,

@@ -73,6 +73,7 @@ class NewInvite(msgspec.Struct, frozen=True, kw_only=True):
     booking_id: str | None
     offer: str | None
     enrich_state: str
+    parse_outcome: str | None = None  # core.parsing.result.outcome; None: typed in by hand
 
 
 COLUMNS: LiteralString = """
@@ -88,11 +89,11 @@ _INSERT = (
     """
 INSERT INTO invites (slug, creator_id, source, title, message, host_name, restaurant_name, area,
     city, swiggy_restaurant_id, starts_at, timezone, party_size, close_when_full, max_answers,
-    booking_id, offer, enrich_state)
+    booking_id, offer, enrich_state, parse_outcome)
 VALUES (%(slug)s, %(creator_id)s, %(source)s, %(title)s, %(message)s, %(host_name)s,
     %(restaurant_name)s, %(area)s, %(city)s, %(swiggy_restaurant_id)s, %(starts_at)s,
     %(timezone)s, %(party_size)s, %(close_when_full)s, %(max_answers)s, %(booking_id)s,
-    %(offer)s, %(enrich_state)s)
+    %(offer)s, %(enrich_state)s, %(parse_outcome)s)
 RETURNING """
     + COLUMNS
 )

@@ -10,6 +10,7 @@ from core.db.pool import Connection
 # Any constants work; they only have to be the same for every process of one database.
 MIGRATIONS = 0x7461626C65666F72  # "tablefor"
 SWEEP = 0x5357_4545_5000_0000  # "SWEEP"
+OPENS = 0x4F50_454E_5300_0000  # "OPENS": one worker at a time moves the edge's spool
 
 
 @asynccontextmanager

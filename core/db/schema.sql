@@ -53,6 +53,22 @@ ALTER TABLE public.dead_letters ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+CREATE TABLE public.invite_open_days (
+    invite_id bigint NOT NULL,
+    day date NOT NULL,
+    opens bigint DEFAULT 0 NOT NULL,
+    unique_opens bigint DEFAULT 0 NOT NULL,
+    CONSTRAINT invite_open_days_opens_check CHECK ((opens >= 0)),
+    CONSTRAINT invite_open_days_unique_opens_check CHECK ((unique_opens >= 0))
+);
+
+CREATE TABLE public.invite_viewers (
+    invite_id bigint NOT NULL,
+    day date NOT NULL,
+    viewer bytea NOT NULL,
+    CONSTRAINT invite_viewers_viewer_check CHECK ((length(viewer) = 8))
+);
+
 CREATE TABLE public.invites (
     id bigint NOT NULL,
     slug text NOT NULL,
@@ -91,8 +107,10 @@ CREATE TABLE public.invites (
     publish_failed_at timestamp with time zone,
     publish_starts integer DEFAULT 0 NOT NULL,
     max_answers integer,
+    parse_outcome text,
     CONSTRAINT invites_enrich_state_check CHECK ((enrich_state = ANY (ARRAY['pending'::text, 'done'::text, 'failed'::text, 'skipped'::text]))),
     CONSTRAINT invites_max_answers_check CHECK (((max_answers >= 1) AND (max_answers <= 200))),
+    CONSTRAINT invites_parse_outcome_check CHECK ((parse_outcome = ANY (ARRAY['complete'::text, 'warnings'::text, 'incomplete'::text]))),
     CONSTRAINT invites_party_size_check CHECK (((party_size >= 1) AND (party_size <= 50))),
     CONSTRAINT invites_slug_check CHECK ((slug ~ '^[A-Za-z0-9_-]{12,14}$'::text)),
     CONSTRAINT invites_status_check CHECK ((status = ANY (ARRAY['active'::text, 'cancelled'::text]))),
@@ -106,6 +124,12 @@ ALTER TABLE public.invites ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+CREATE TABLE public.open_batches (
+    name text NOT NULL,
+    lines integer NOT NULL,
+    ingested_at timestamp with time zone DEFAULT now() NOT NULL
 );
 
 CREATE TABLE public.restaurant_lookups (
@@ -218,11 +242,20 @@ ALTER TABLE ONLY public.creators
 ALTER TABLE ONLY public.dead_letters
     ADD CONSTRAINT dead_letters_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.invite_open_days
+    ADD CONSTRAINT invite_open_days_pkey PRIMARY KEY (invite_id, day);
+
+ALTER TABLE ONLY public.invite_viewers
+    ADD CONSTRAINT invite_viewers_pkey PRIMARY KEY (invite_id, day, viewer);
+
 ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_slug_key UNIQUE (slug);
+
+ALTER TABLE ONLY public.open_batches
+    ADD CONSTRAINT open_batches_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY public.restaurant_lookups
     ADD CONSTRAINT restaurant_lookups_pkey PRIMARY KEY (lookup_key);
@@ -247,6 +280,10 @@ ALTER TABLE ONLY public.storage_removals
 
 CREATE INDEX dead_letters_open ON public.dead_letters USING btree (failed_at) WHERE (replayed_at IS NULL);
 
+CREATE INDEX invite_open_days_by_day ON public.invite_open_days USING btree (day);
+
+CREATE INDEX invite_viewers_by_day ON public.invite_viewers USING btree (day);
+
 CREATE INDEX invites_by_creator ON public.invites USING btree (creator_id, id DESC);
 
 CREATE INDEX invites_by_restaurant ON public.invites USING btree (restaurant_id);
@@ -266,6 +303,12 @@ ALTER TABLE ONLY public.api_tokens
 
 ALTER TABLE ONLY public.dead_letters
     ADD CONSTRAINT dead_letters_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY public.invite_open_days
+    ADD CONSTRAINT invite_open_days_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY public.invite_viewers
+    ADD CONSTRAINT invite_viewers_invite_id_fkey FOREIGN KEY (invite_id) REFERENCES public.invites(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY public.invites
     ADD CONSTRAINT invites_creator_id_fkey FOREIGN KEY (creator_id) REFERENCES public.creators(id) ON DELETE CASCADE;

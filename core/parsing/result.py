@@ -20,3 +20,11 @@ class ParseResult(msgspec.Struct, frozen=True, kw_only=True):
     booking_id: str | None
     offer: str | None
     warnings: tuple[str, ...] = ()
+
+
+def outcome(result: ParseResult) -> str:
+    """How well a parse went: `complete` (no warnings), `warnings` (restaurant and time found,
+    with warnings), or `incomplete` (the restaurant or the time is missing)."""
+    if result.restaurant_name is None or result.starts_at is None:
+        return "incomplete"
+    return "warnings" if result.warnings else "complete"

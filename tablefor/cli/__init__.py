@@ -13,6 +13,7 @@ from tablefor.cli.data import creators, migrate
 from tablefor.cli.ops import dlq, invites, purge, render, status
 from tablefor.cli.parse import parse
 from tablefor.cli.processes import api, dev, edge, worker
+from tablefor.cli.stats import stats_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,6 +37,7 @@ for command in (
     invites,
 ):
     cli.add_command(command)
+cli.add_command(stats_command)
 
 
 def main() -> None:
