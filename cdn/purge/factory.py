@@ -42,6 +42,9 @@ def create_purger(settings: PurgeSettings, *, public_url: str) -> Purger:
             base_url=settings.cloudflare_base_url,
             public_url=public_url,
             requests_per_minute=settings.cloudflare_requests_per_minute,
+            by_url=settings.cloudflare_purge_by == "urls",
+            urls_per_second=settings.cloudflare_urls_per_second,
+            urls_per_request=settings.cloudflare_urls_per_request,
         )
     if settings.adapter == "cloudfront":
         from cdn.purge.cloudfront import CloudFrontPurger
