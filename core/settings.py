@@ -22,6 +22,8 @@ NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DATABASE_SCHEMES = ("postgresql", "postgres")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 _PURGE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{16,512}")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,127}")
+S3_METADATA_PREFIX = "x-amz-meta-"
 
 
 class DatabaseSettings(msgspec.Struct, frozen=True):
@@ -109,6 +111,15 @@ class PurgeSettings(msgspec.Struct, frozen=True):
     cloudflare_urls_per_request: int
     cloudfront_distribution_id: str | None
     cloudfront_endpoint_url: str | None
+    cloudfront_cache_tag_header: str | None  # the distribution's CacheTagConfig.HeaderName
+
+    @property
+    def s3_tag_metadata(self) -> str | None:
+        """The S3 metadata key whose `x-amz-meta-` header CloudFront reads tags from, if any."""
+        header = (self.cloudfront_cache_tag_header or "").lower()
+        if self.adapter != "cloudfront" or not header.startswith(S3_METADATA_PREFIX):
+            return None
+        return header.removeprefix(S3_METADATA_PREFIX) or None
 
 
 class PlacesSettings(msgspec.Struct, frozen=True):
@@ -324,7 +335,15 @@ def purge_from(env: Env) -> PurgeSettings:
         ),
         cloudfront_distribution_id=env.optional_text("CLOUDFRONT_DISTRIBUTION_ID"),
         cloudfront_endpoint_url=env.url("CLOUDFRONT_ENDPOINT_URL", None, schemes=("http", "https")),
+        cloudfront_cache_tag_header=_header_name(env, "CLOUDFRONT_CACHE_TAG_HEADER"),
     )
+
+
+def _header_name(env: Env, name: str) -> str | None:
+    value = env.optional_text(name)
+    if value is not None and not _HEADER_NAME.fullmatch(value):
+        raise SettingsError(f"{name}: not an HTTP header name: {value!r}")
+    return value
 
 
 def _purge_secret(env: Env) -> str | None:

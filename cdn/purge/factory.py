@@ -53,7 +53,9 @@ def create_purger(settings: PurgeSettings, *, public_url: str) -> Purger:
             ("CLOUDFRONT_DISTRIBUTION_ID", settings.cloudfront_distribution_id)
         )
         return CloudFrontPurger(
-            distribution_id=distribution, endpoint_url=settings.cloudfront_endpoint_url
+            distribution_id=distribution,
+            endpoint_url=settings.cloudfront_endpoint_url,
+            cache_tags=settings.cloudfront_cache_tag_header is not None,
         )
     raise SettingsError(f"TABLEFOR_PURGE: unknown adapter {settings.adapter!r}")
 

@@ -45,6 +45,11 @@ def nginx(tmp_path: Path) -> Iterator[str]:
     yield from origin(tmp_path)
 
 
+@pytest.fixture
+def nginx_for_cloudfront(tmp_path: Path) -> Iterator[str]:
+    yield from origin(tmp_path, TABLEFOR_PURGE="cloudfront", CLOUDFRONT_DISTRIBUTION_ID="E1")
+
+
 def test_a_missing_page_is_tagged_for_cloudflare_as_for_varnish_and_fastly(nginx: str) -> None:
     """Cloudflare reads Cache-Tag: the 404 cached before a first publish must carry it, or the
     publish's tag purge leaves the 404 in place."""
@@ -63,3 +68,12 @@ def test_a_page_is_tagged_and_kept_long_where_purges_are_cheap(nginx: str) -> No
     assert served.headers["cache-tag"] == served.headers["surrogate-key"] == f"slug-{SLUG}"
     assert served.headers["cache-control"] == layout.cache_control(layout.Kind.PAGE)
     assert f"s-maxage={layout.EDGE_TTL}," in served.headers["cache-control"]
+
+
+def test_for_cloudfront_pages_live_at_the_edge_only_seconds(nginx_for_cloudfront: str) -> None:
+    served = httpx.get(f"{nginx_for_cloudfront}/i/{SLUG}/index.html")
+
+    expected = layout.cache_control(layout.Kind.PAGE, layout.Freshness.EXPIRING)
+    assert served.headers["cache-control"] == expected
+    assert f"s-maxage={layout.PAGE_TTL}," in expected
+    assert "stale-while-revalidate=" in expected

@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
-from cdn.purge.base import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeReason, PurgeRequest
 from cdn.purge.cloudflare import CloudflarePurger
 from cdn.purge.cloudfront import CloudFrontPurger
 from cdn.purge.fastly import FastlyPurger
@@ -31,12 +32,13 @@ PUBLIC_URL = "https://invites.tablefor.test"
 FAST = 0.001  # retry delay: the tests prove retries happen, not how long they wait
 
 
-def invite_request(slug: str) -> PurgeRequest:
+def invite_request(slug: str, reason: PurgeReason = PurgeReason.REQUESTED) -> PurgeRequest:
     """What the publisher sends for one invite."""
     base = f"/i/{slug}"
     return PurgeRequest(
         keys=(f"slug-{slug}",),
         paths=(base, f"{base}/", f"{base}/rsvps.json", f"{base}/invite.ics"),
+        reason=reason,
     )
 
 
@@ -595,3 +597,88 @@ async def test_cloudfront_other_errors_fail_without_retry(moto: Any) -> None:
     await purger.aclose()
 
     assert recording.calls == ["create_invalidation"]
+
+
+async def test_cloudfront_invalidates_only_what_is_urgent(moto: Any, distribution: str) -> None:
+    """Changes reach readers by the objects' short lifetimes: no invalidation, no cost. A
+    cancel, a delete and a link rotation must show at once."""
+    recording = RecordingCloudFront(moto)
+    purger = cloudfront_purger(recording, distribution)
+
+    for reason in (PurgeReason.CHANGE, PurgeReason.REPLACED):
+        await purger.purge(invite_request("changed", reason))
+    assert recording.calls == []
+    for reason in (PurgeReason.CANCEL, PurgeReason.DELETE, PurgeReason.LINK_ROTATION):
+        await purger.purge(invite_request(reason.value, reason))
+    await purger.aclose()
+
+    invalidated = sorted(path for paths in recording.created for path in paths)
+    assert invalidated == sorted(
+        path for reason in ("cancel", "delete", "link_rotation")
+        for path in invite_request(reason).paths
+    )  # fmt: skip
+
+
+async def test_cloudfront_invalidates_cache_tags_where_the_distribution_has_them(
+    moto: Any, distribution: str
+) -> None:
+    """One `#tag` item per key, instead of the paths: a delete is two paths' price."""
+    recording = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+    delete = PurgeRequest(
+        keys=("slug-AbC", "images-AbC"),
+        paths=("/i/AbC", "/i/AbC/", "/i/AbC/rsvps.json", "/i/AbC/og-1.jpg"),
+        reason=PurgeReason.DELETE,
+    )
+
+    await purger.purge(delete)
+    await purger.aclose()
+
+    assert recording.created == [["#slug-AbC", "#images-AbC"]]
+    assert invalidated_paths(moto, distribution) == [["#slug-AbC", "#images-AbC"]]
+
+
+async def test_cloudfront_tags_on_a_distribution_without_them_fail(
+    moto: Any, distribution: str
+) -> None:
+    """CLOUDFRONT_CACHE_TAG_HEADER set, but the distribution has no CacheTagConfig."""
+    recording = RecordingCloudFront(moto)
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+
+    with pytest.raises(PurgeFailed, match="InvalidArgument"):
+        await purger.purge(invite_request("a", PurgeReason.CANCEL))
+    await purger.aclose()
+    assert recording.created == []
+
+
+async def test_cloudfront_keys_that_cannot_be_tags_fail_before_any_call(
+    moto: Any, distribution: str
+) -> None:
+    recording = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+
+    for key in ("a,b", "x" * 257, "slug-*", "café"):
+        with pytest.raises(PurgeFailed, match="cannot be a cache tag"):
+            await purger.purge(PurgeRequest(keys=(key,), reason=PurgeReason.DELETE))
+    await purger.aclose()
+    assert recording.calls == []
+
+
+def test_cloudfront_fake_checks_tag_items_as_documented(moto: Any, distribution: str) -> None:
+    """The rules the tests above rely on are enforced by the recording wrapper."""
+    tagged = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    untagged = RecordingCloudFront(moto)
+
+    def invalidate(client: RecordingCloudFront, *items: str) -> Any:
+        batch = {
+            "Paths": {"Quantity": len(items), "Items": list(items)},
+            "CallerReference": items[0],
+        }
+        return client.create_invalidation(DistributionId=distribution, InvalidationBatch=batch)
+
+    invalidate(tagged, "#slug-ok", "/i/ok")
+    for client, item in ((untagged, "#slug-a"), (tagged, "#a,b"), (tagged, "#slug-*"),
+                         (tagged, "#" + "x" * 257), (tagged, "#")):  # fmt: skip
+        with pytest.raises(ClientError, match="InvalidArgument"):
+            invalidate(client, item)
+    assert tagged.created == [["#slug-ok", "/i/ok"]]

@@ -354,12 +354,28 @@ class RecordingCloudFront:
     keep each invalidation InProgress for its first `in_progress_polls` status checks.
 
     It also tracks what the real service would: the paths in progress when each invalidation
-    was created (an invalidation is in progress until a check has reported it Completed)."""
+    was created (an invalidation is in progress until a check has reported it Completed).
 
-    def __init__(self, client: Any, *, in_progress_polls: int = 0, throttle: int = 0) -> None:
+    moto accepts any `#tag` item and keeps no CacheTagConfig, so tag invalidation is checked
+    here, as docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/
+    invalidation-specifying-tags.html documents it: opt-in per distribution (`cache_tag_header`
+    stands for its CacheTagConfig.HeaderName), each item `#` then visible ASCII without commas,
+    at most 256 characters, no `*` wildcard. What the service answers to a tag item it cannot
+    take is not documented; this answers InvalidArgument, CreateInvalidation's error for a bad
+    argument."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        in_progress_polls: int = 0,
+        throttle: int = 0,
+        cache_tag_header: str | None = None,
+    ) -> None:
         self._client = client
         self._polls = in_progress_polls
         self._throttle = throttle
+        self.cache_tag_header = cache_tag_header
         self._lock = threading.Lock()
         self.calls: list[str] = []
         self.created: list[list[str]] = []  # the paths of each invalidation made
@@ -372,6 +388,8 @@ class RecordingCloudFront:
             if self._throttle > 0:
                 self._throttle -= 1
                 raise _throttling("CreateInvalidation")
+        for item in params["InvalidationBatch"]["Paths"]["Items"]:
+            self._check_item(item)
         answer = self._client.create_invalidation(**params)
         paths = list(params["InvalidationBatch"]["Paths"]["Items"])
         with self._lock:
@@ -382,6 +400,16 @@ class RecordingCloudFront:
                 invalidation["Status"] = "InProgress"
             self.in_progress_after_create.append(sum(n for n, _ in self._unfinished.values()))
         return answer
+
+    def _check_item(self, item: str) -> None:
+        if not item.startswith("#"):
+            return
+        tag = item[1:]
+        if self.cache_tag_header is None:
+            raise _invalid_argument("Tag invalidation needs a CacheTagConfig on the distribution")
+        visible = all(33 <= ord(c) <= 126 and c not in ",*" for c in tag)
+        if not tag or len(tag) > 256 or not visible:
+            raise _invalid_argument(f"Invalid cache tag: {tag!r}")
 
     def get_invalidation(self, **params: Any) -> Any:
         answer = self._client.get_invalidation(**params)
@@ -399,6 +427,13 @@ class RecordingCloudFront:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _invalid_argument(message: str) -> ClientError:
+    error = {"Code": "InvalidArgument", "Message": message}
+    return ClientError(
+        {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, "CreateInvalidation"
+    )
 
 
 def _throttling(operation: str) -> ClientError:
