@@ -27,6 +27,12 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
+# Fastly's purge API (www.fastly.com/documentation/reference/api/, as generated into
+# github.com/fastly/fastly-js/blob/main/docs/PurgeApi.md): POST /service/{id}/purge takes up to
+# 256 keys as JSON `surrogate_keys` (or a Surrogate-Key request header) and answers a map of key
+# to purge id; POST /service/{id}/purge/{key}, /service/{id}/purge_all and /purge/{url} answer
+# {"status": "ok", "id": …}; `Fastly-Soft-Purge: 1` marks objects stale instead (purge_all
+# cannot be soft); the token travels in `Fastly-Key`.
 FASTLY_MAX_KEYS = 256
 # developers.cloudflare.com/cache/how-to/purge-cache: at most 100 tags, hosts or prefixes a
 # request, and 100 URLs (500 on Enterprise); tag, host, prefix and purge-everything requests
