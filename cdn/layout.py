@@ -37,7 +37,8 @@ class Freshness(enum.Enum):
 # Adapters whose purges are billed per path and slow: changes reach readers by expiry instead.
 # CloudFront bills invalidated paths beyond 1,000 a month (docs.aws.amazon.com/AmazonCloudFront/
 # latest/DeveloperGuide/PayingForInvalidation.html) and honours s-maxage, stale-while-revalidate
-# and stale-if-error from the origin (aws.amazon.com/about-aws/whats-new/2023/05/).
+# and stale-if-error from the origin (aws.amazon.com/about-aws/whats-new/2023/05/
+# amazon-cloudfront-stale-while-revalidate-stale-if-error-cache-control-directives/).
 EXPIRING_ADAPTERS = frozenset({"cloudfront"})
 
 EDGE_TTL = 86_400  # s-maxage for objects purged on change

@@ -37,7 +37,9 @@ FASTLY_MAX_KEYS = 256
 # developers.cloudflare.com/cache/how-to/purge-cache: at most 100 tags, hosts or prefixes a
 # request, and 100 URLs (500 on Enterprise); tag, host, prefix and purge-everything requests
 # count against one rate per plan (Free 5 a minute), URLs against another, counted by URL
-# (Free 800 a second).
+# (Free 800 a second). Cloudflare counts with token buckets (Free: a bucket of 25 requests) and
+# a moving average of URLs; the fake counts plain windows, which is stricter: a client that
+# never meets a 429 here stays within Cloudflare's limits.
 CLOUDFLARE_MAX_ITEMS = 100
 CLOUDFLARE_KINDS = ("files", "tags", "hosts", "prefixes")
 FASTLY_UNAUTHORIZED = {"msg": "Provided credentials are missing or invalid"}
