@@ -59,6 +59,7 @@ class EdgePlan:
     metrics_allow: tuple[str, ...] = LOOPBACK  # who may read /api/metrics through the edge
     exporter_port: int | None = None  # the Varnish exporter's /metrics (None: not started)
     exporter_host: str = "127.0.0.1"
+    freshness: layout.Freshness = layout.Freshness.PURGED  # the origin's cache lifetimes
 
 
 def plan_for(
@@ -130,6 +131,7 @@ def _origin_plan(
             purge_secret=purge.secret,
             listen_host=listen_host,
             api_host=api_host,
+            freshness=layout.freshness_for(purge.adapter),
         )
     return EdgePlan(
         port=port,
@@ -142,6 +144,7 @@ def _origin_plan(
         purge_secret=purge.secret,
         listen_host=listen_host,
         api_host=api_host,
+        freshness=layout.freshness_for(purge.adapter),
     )
 
 
@@ -179,7 +182,7 @@ def render_nginx(plan: EdgePlan) -> str:
         port=plan.origin_port,
         storage_dir=plan.storage_dir,
         content_types=sorted({(ext.lstrip("."), ct) for ext, ct in layout.CONTENT_TYPES.items()}),
-        cache={kind.value: value for kind, value in layout.CACHE_CONTROL.items()},
+        cache={kind.value: layout.cache_control(kind, plan.freshness) for kind in layout.Kind},
         patterns={kind.value: pattern for kind, pattern in layout.PATH_PATTERNS.items()},
         not_found_path=layout.path_of(layout.NOT_FOUND_KEY),
         slug=layout.SLUG,

@@ -1,10 +1,15 @@
 """Where every published object lives and how it is served: storage keys, public paths and
 URLs, surrogate keys, and each kind's headers. Everything else asks this module.
 
-Pages, RSVP summaries and calendar files change in place, so the edge keeps them long and is
-purged on every change, while browsers revalidate each time (max-age=0: a cheap 304 from the
-edge). Content-hashed files (OG images, photos, assets) never change: cached forever, and
-purged only when they are deleted (an invite's replaced OG image, or a deleted invite's files).
+Pages, RSVP summaries and calendar files change in place. How a change reaches readers depends on
+what a purge costs at the configured CDN (`Freshness`): where purges are free and fast (our
+Varnish, Fastly, Cloudflare) the edge keeps these objects long and is purged on every change;
+on CloudFront, where each invalidated path is billed and takes minutes, they live at the edge
+only seconds, revalidated in the background (stale-while-revalidate), and only cancels, deletes
+and link rotations invalidate. Either way browsers revalidate each time (max-age=0: a cheap 304
+from the edge). Content-hashed files (OG images, photos, assets) never change: cached forever
+where they can be purged when deleted, for an hour at a time on CloudFront so that a removed
+one leaves it without an invalidation.
 The nginx origin config is generated from these same values (cdn/edge.py).
 """
 
@@ -24,9 +29,30 @@ class Kind(enum.Enum):
     NOT_FOUND = "not_found"
 
 
+class Freshness(enum.Enum):
+    PURGED = "purged"  # long shared lifetimes, purged on every change
+    EXPIRING = "expiring"  # short shared lifetimes; purged only when urgent (cdn/purge/base.py)
+
+
+# Adapters whose purges are billed per path and slow: changes reach readers by expiry instead.
+# CloudFront bills invalidated paths beyond 1,000 a month (docs.aws.amazon.com/AmazonCloudFront/
+# latest/DeveloperGuide/PayingForInvalidation.html) and honours s-maxage, stale-while-revalidate
+# and stale-if-error from the origin (aws.amazon.com/about-aws/whats-new/2023/05/
+# amazon-cloudfront-stale-while-revalidate-stale-if-error-cache-control-directives/).
+EXPIRING_ADAPTERS = frozenset({"cloudfront"})
+
 EDGE_TTL = 86_400  # s-maxage for objects purged on change
 STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 7 * 86_400  # keep serving cached pages through a week-long origin outage
+
+# Freshness.EXPIRING: how long a change may take to show, beyond one stale answer.
+PAGE_TTL = 30
+RSVPS_TTL = 5  # the page polls rsvps.json after an answer (templates/assets/app.js)
+CALENDAR_TTL = 60
+IMMUTABLE_EDGE_TTL = 3_600  # a removed content-hashed file leaves the edge within this
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+NOT_FOUND = "public, max-age=0, s-maxage=10"
 
 CACHE_CONTROL: dict[Kind, str] = {
     Kind.PAGE: (
@@ -41,9 +67,37 @@ CACHE_CONTROL: dict[Kind, str] = {
         f"public, max-age=300, s-maxage={EDGE_TTL}, "
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
     ),
-    Kind.IMMUTABLE: "public, max-age=31536000, immutable",
-    Kind.NOT_FOUND: "public, max-age=0, s-maxage=10",
+    Kind.IMMUTABLE: IMMUTABLE,
+    Kind.NOT_FOUND: NOT_FOUND,
 }
+
+EXPIRING_CACHE_CONTROL: dict[Kind, str] = {
+    Kind.PAGE: (
+        f"public, max-age=0, s-maxage={PAGE_TTL}, "
+        f"stale-while-revalidate={PAGE_TTL}, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.RSVPS: (
+        f"public, max-age=0, s-maxage={RSVPS_TTL}, "
+        f"stale-while-revalidate={2 * RSVPS_TTL}, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.CALENDAR: (
+        f"public, max-age=300, s-maxage={CALENDAR_TTL}, "
+        f"stale-while-revalidate={CALENDAR_TTL}, stale-if-error={STALE_IF_ERROR}"
+    ),
+    Kind.IMMUTABLE: f"public, max-age=31536000, s-maxage={IMMUTABLE_EDGE_TTL}, immutable",
+    Kind.NOT_FOUND: NOT_FOUND,
+}
+
+
+def freshness_for(adapter: str) -> Freshness:
+    """How the configured purge adapter (TABLEFOR_PURGE) keeps the edge fresh."""
+    return Freshness.EXPIRING if adapter in EXPIRING_ADAPTERS else Freshness.PURGED
+
+
+def cache_control(kind: Kind, freshness: Freshness = Freshness.PURGED) -> str:
+    table = EXPIRING_CACHE_CONTROL if freshness is Freshness.EXPIRING else CACHE_CONTROL
+    return table[kind]
+
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -182,13 +236,20 @@ def content_type(key: str) -> str:
     return CONTENT_TYPES.get(f".{extension}" if dot else "", "application/octet-stream")
 
 
-def stored(key: str, body: bytes, kind: Kind, keys: tuple[str, ...] = ()) -> StoredObject:
+def stored(
+    key: str,
+    body: bytes,
+    kind: Kind,
+    keys: tuple[str, ...] = (),
+    *,
+    freshness: Freshness = Freshness.PURGED,
+) -> StoredObject:
     """An object ready for storage, with the headers its kind is served with."""
     return StoredObject(
         key=key,
         body=body,
         content_type=content_type(key),
-        cache_control=CACHE_CONTROL[kind],
+        cache_control=cache_control(kind, freshness),
         surrogate_keys=keys,
     )
 

@@ -22,6 +22,8 @@ NOMINATIM_URL = "https://nominatim.openstreetmap.org"
 DATABASE_SCHEMES = ("postgresql", "postgres")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 _PURGE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{16,512}")
+_HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,127}")
+S3_METADATA_PREFIX = "x-amz-meta-"
 
 
 class DatabaseSettings(msgspec.Struct, frozen=True):
@@ -105,9 +107,21 @@ class PurgeSettings(msgspec.Struct, frozen=True):
     cloudflare_zone_id: str | None
     cloudflare_api_token: str | None
     cloudflare_base_url: str
-    cloudflare_requests_per_minute: int
+    cloudflare_requests_per_minute: int  # tag, prefix, host and purge-everything requests
+    cloudflare_purge_by: str  # "tags" (the origin sends Cache-Tag) | "urls" (S3 as origin)
+    cloudflare_urls_per_second: int  # single-file purges, counted by URL
+    cloudflare_urls_per_request: int
     cloudfront_distribution_id: str | None
     cloudfront_endpoint_url: str | None
+    cloudfront_cache_tag_header: str | None  # the distribution's CacheTagConfig.HeaderName
+
+    @property
+    def s3_tag_metadata(self) -> str | None:
+        """The S3 metadata key whose `x-amz-meta-` header CloudFront reads tags from, if any."""
+        header = (self.cloudfront_cache_tag_header or "").lower()
+        if self.adapter != "cloudfront" or not header.startswith(S3_METADATA_PREFIX):
+            return None
+        return header.removeprefix(S3_METADATA_PREFIX) or None
 
 
 class PlacesSettings(msgspec.Struct, frozen=True):
@@ -319,12 +333,35 @@ def purge_from(env: Env) -> PurgeSettings:
         cloudflare_base_url=env.url_or(
             "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4", schemes=("http", "https")
         ),
+        # Cloudflare's limits per plan: developers.cloudflare.com/cache/how-to/purge-cache
+        # (tags etc.: Free 5/min, Pro 5/s, Business 10/s, Enterprise 50/s; URLs: Free 800/s,
+        # Pro and Business 1,500/s, Enterprise 3,000/s and 500 a request, else 100).
         cloudflare_requests_per_minute=env.integer(
             "CLOUDFLARE_PURGE_PER_MINUTE", 5, low=1, high=10_000
         ),
+        cloudflare_purge_by=env.choice(
+            # S3 cannot send a Cache-Tag header: straight from S3, tags would match nothing.
+            "CLOUDFLARE_PURGE_BY",
+            "urls" if env.raw("TABLEFOR_STORAGE") == "s3" else "tags",
+            ("tags", "urls"),
+        ),
+        cloudflare_urls_per_second=env.integer(
+            "CLOUDFLARE_PURGE_URLS_PER_SECOND", 800, low=1, high=100_000
+        ),
+        cloudflare_urls_per_request=env.integer(
+            "CLOUDFLARE_PURGE_URLS_PER_REQUEST", 100, low=1, high=500
+        ),
         cloudfront_distribution_id=env.optional_text("CLOUDFRONT_DISTRIBUTION_ID"),
         cloudfront_endpoint_url=env.url("CLOUDFRONT_ENDPOINT_URL", None, schemes=("http", "https")),
+        cloudfront_cache_tag_header=_header_name(env, "CLOUDFRONT_CACHE_TAG_HEADER"),
     )
+
+
+def _header_name(env: Env, name: str) -> str | None:
+    value = env.optional_text(name)
+    if value is not None and not _HEADER_NAME.fullmatch(value):
+        raise SettingsError(f"{name}: not an HTTP header name: {value!r}")
+    return value
 
 
 def _purge_secret(env: Env) -> str | None:

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from psycopg_pool import AsyncConnectionPool
 
+from cdn import layout
 from cdn.purge.base import Purger
 from cdn.purge.factory import create_purger
 from cdn.storage.base import Storage
@@ -42,6 +43,8 @@ class Publisher:
     templates: Templates
     site: Site
     removal_delay: float  # seconds before a replaced object is removed (core/db/removals.py)
+    # How the configured CDN is kept fresh: the cache lifetimes objects are stored with.
+    freshness: layout.Freshness = layout.Freshness.PURGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,8 @@ async def opened_publisher(
         await pool.open(wait=wait, timeout=settings.database.connect_timeout)
     purger = purger or create_purger(settings.purge, public_url=settings.api.public_url)
     try:
-        storage = create_storage(settings.storage)
+        storage = create_storage(settings.storage, tag_metadata=settings.purge.s3_tag_metadata)
+        freshness = layout.freshness_for(settings.purge.adapter)
         templates = load_templates()
         yield Publisher(
             public_url=settings.api.public_url,
@@ -85,8 +89,10 @@ async def opened_publisher(
                 templates,
                 public_url=settings.api.public_url,
                 sentry_dsn=public_dsn(settings.observability.browser_dsn),
+                freshness=freshness,
             ),
             removal_delay=settings.worker.removal_delay,
+            freshness=freshness,
         )
     finally:
         await purger.aclose()

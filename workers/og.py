@@ -50,7 +50,8 @@ async def og_image(deps: Publisher, snapshot: Snapshot) -> tuple[str, str]:
     image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, background=background)
     key = layout.og_image_key(row.slug, image)
     keys = (layout.images_key(row.slug),)  # how the edge is told when the image is removed
-    await deps.storage.put(layout.stored(key, image, layout.Kind.IMMUTABLE, keys))
+    stored = layout.stored(key, image, layout.Kind.IMMUTABLE, keys, freshness=deps.freshness)
+    await deps.storage.put(stored)
     return key, og_hash
 
 
@@ -63,5 +64,7 @@ async def _background(deps: Publisher, photo_key: str) -> bytes | None:
     if photo is None:
         return None  # the designed fallback, rather than failing the publish
     prepared = await asyncio.to_thread(prepare_og_photo, photo)
-    await deps.storage.put(layout.stored(key, prepared, layout.Kind.IMMUTABLE))
+    await deps.storage.put(
+        layout.stored(key, prepared, layout.Kind.IMMUTABLE, freshness=deps.freshness)
+    )
     return prepared

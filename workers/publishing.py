@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cdn import layout
-from cdn.purge.base import PurgeRequest
+from cdn.purge.base import PurgeReason, PurgeRequest
 from cdn.storage.base import StoredObject
 from core.db import invite_work
 from core.db.pool import connection
@@ -87,7 +87,7 @@ async def _publish_once(deps: Publisher, invite_id: int, *, force: bool) -> Publ
         written = sum(await asyncio.gather(*(deps.storage.put(obj) for obj in objects)))
         # Purge before recording: if the edge cannot be told, the publish is retried as a whole.
         if written or not force:
-            await _purge(deps, snapshot)
+            await _purge(deps, snapshot, force=force)
         async with connection(deps.pool) as conn:
             removals = await invite_work.mark_published(
                 conn,
@@ -178,28 +178,35 @@ def _mutable_objects(deps: Publisher, snapshot: Snapshot, og_key: str) -> list[S
     )
     keys = layout.invite_keys(slug=row.slug, invite_id=row.id, restaurant_id=row.restaurant_id)
     page = render_page(invite, site=deps.site, og=og, links=links, templates=deps.templates)
-    return [
-        layout.stored(layout.page_key(row.slug), page, layout.Kind.PAGE, keys),
-        layout.stored(
-            layout.rsvps_key(row.slug), render_rsvps_json(invite), layout.Kind.RSVPS, keys
-        ),
-        layout.stored(
+    rendered = (
+        (layout.page_key(row.slug), page, layout.Kind.PAGE),
+        (layout.rsvps_key(row.slug), render_rsvps_json(invite), layout.Kind.RSVPS),
+        (
             layout.calendar_key(row.slug),
             render_ics(invite, page_url=links.page),
             layout.Kind.CALENDAR,
-            keys,
         ),
+    )
+    return [
+        layout.stored(key, body, kind, keys, freshness=deps.freshness)
+        for key, body, kind in rendered
     ]
 
 
-async def _purge(deps: Publisher, snapshot: Snapshot) -> None:
+async def _purge(deps: Publisher, snapshot: Snapshot, *, force: bool) -> None:
     started = time.perf_counter()
-    await deps.purger.purge(_purge_request(snapshot))
+    await deps.purger.purge(_purge_request(snapshot, force=force))
     PURGE_SECONDS.labels(deps.purger.name).observe(time.perf_counter() - started)
 
 
-def _purge_request(snapshot: Snapshot) -> PurgeRequest:
+def _purge_request(snapshot: Snapshot, *, force: bool) -> PurgeRequest:
     """By the slug's key, which every origin attaches (nginx derives it from the path), and by
-    path for CDNs that cannot purge by key."""
+    path for CDNs that cannot purge by key. A cancel must show at once (CDNs that purge only
+    what is urgent purge it); every other publish is a change. Edits and answers are refused
+    once an invite is cancelled, so a cancelled invite's publishes are the cancel's own (and a
+    rare enrichment or answer removal after it), except forced re-renders of unchanged content."""
     slug = snapshot.row.slug
-    return PurgeRequest(keys=(layout.slug_key(slug),), paths=layout.invite_paths(slug))
+    reason = PurgeReason.CANCEL if snapshot.invite.cancelled and not force else PurgeReason.CHANGE
+    return PurgeRequest(
+        keys=(layout.slug_key(slug),), paths=layout.invite_paths(slug), reason=reason
+    )

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from cdn import layout
-from cdn.purge.base import PurgeRequest
+from cdn.purge.base import PurgeReason, PurgeRequest
 from core.db import invites, removals
 from core.db.pool import connection
 from core.db.removals import Removal
@@ -67,7 +67,9 @@ async def _remove_folder(deps: Publisher, slug: str, prefix: str) -> list[str]:
     keys = await deps.storage.delete_prefix(prefix)
     paths = (*layout.invite_paths(slug), *(layout.path_of(key) for key in keys))
     purge = PurgeRequest(
-        keys=(layout.slug_key(slug), layout.images_key(slug)), paths=tuple(dict.fromkeys(paths))
+        keys=(layout.slug_key(slug), layout.images_key(slug)),
+        paths=tuple(dict.fromkeys(paths)),
+        reason=PurgeReason.DELETE,
     )
     await deps.purger.purge(purge)
     return keys
@@ -78,7 +80,12 @@ async def _remove_replaced(deps: Publisher, removal: Removal, key: str) -> list[
         await deps.storage.delete(key)
     elif not await _deleted_unless_shown(deps, removal.invite_id, key):
         return []
-    purge = PurgeRequest(keys=(layout.images_key(removal.slug),), paths=(layout.path_of(key),))
+    # A replaced image shows nothing a page still links to: it may leave the cache when its
+    # shared lifetime ends (CloudFront). Once the invite is deleted it must go at once.
+    reason = PurgeReason.DELETE if removal.invite_id is None else PurgeReason.REPLACED
+    purge = PurgeRequest(
+        keys=(layout.images_key(removal.slug),), paths=(layout.path_of(key),), reason=reason
+    )
     await deps.purger.purge(purge)
     return [key]
 

@@ -25,12 +25,16 @@ async def publish_site(
     public_url: str,
     directory: Path | None = None,
     sentry_dsn: str | None = None,
+    freshness: layout.Freshness = layout.Freshness.PURGED,
 ) -> Site:
     """Publish the page script (content-hashed, immutable) and the static 404 page."""
     directory = directory or resource_dir("templates")
     script = (directory / "assets" / "app.js").read_bytes()
     script_key = layout.asset_key("app.js", script)
-    await storage.put(layout.stored(script_key, script, layout.Kind.IMMUTABLE))
+    await storage.put(layout.stored(script_key, script, layout.Kind.IMMUTABLE, freshness=freshness))
     not_found = render_not_found(templates, public_url=public_url)
-    await storage.put(layout.stored(layout.NOT_FOUND_KEY, not_found, layout.Kind.NOT_FOUND))
+    page = layout.stored(
+        layout.NOT_FOUND_KEY, not_found, layout.Kind.NOT_FOUND, freshness=freshness
+    )
+    await storage.put(page)
     return Site(public_url=public_url, js_url=layout.path_of(script_key), sentry_dsn=sentry_dsn)

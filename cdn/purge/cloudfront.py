@@ -1,8 +1,20 @@
-"""Purging CloudFront: invalidations of paths. CloudFront has no tags, so a request's keys are
-ignored (the publisher always sends the paths too) and a request without paths does nothing.
+"""Purging CloudFront: invalidations, only for what must be gone at once.
+
+Each invalidated path beyond the first 1,000 a month is billed (USD 0.005; a tag counts as one
+path: docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PayingForInvalidation.html).
+So on CloudFront objects that change in place live at the edge only seconds (cdn/layout.py,
+`Freshness.EXPIRING`) and a change reaches readers by expiry; only urgent requests (a cancel, a
+delete, a private link's rotation, `tablefor purge`: `PurgeReason.urgent`) are invalidated.
+
+CloudFront can invalidate by cache tag, on distributions configured for it
+(docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-by-tags.html): the
+distribution's `CacheTagConfig` names a response header (CLOUDFRONT_CACHE_TAG_HEADER; for an S3
+origin `x-amz-meta-cache-tag`, which cdn/storage/s3.py then stores), and an invalidation item
+`#tag` clears every object carrying the tag. With tags a request's keys are invalidated, one item
+each, and its paths are not needed; without, its paths are.
 
 At most 3,000 paths may be in progress per distribution, so callers do not send: they add
-their paths to a pending batch, and one flusher sends batches of up to 1,000 paths within the
+their items to a pending batch, and one flusher sends batches of up to 1,000 within the
 budget left by this process's own invalidations still in progress, asking CloudFront which
 have completed when the budget runs out. Invalidations made elsewhere (another worker, the
 console) are not counted: CloudFront's TooManyInvalidationsInProgress is retried for those.
@@ -29,6 +41,7 @@ log = logging.getLogger("tablefor.purge")
 
 MAX_IN_PROGRESS = 3_000  # paths per distribution, CloudFront's limit
 BATCH_PATHS = 1_000
+MAX_TAG_LENGTH = 256
 LINGER = 1.0  # seconds a batch waits for company before it is sent (unless it is full)
 CLOSE_TIMEOUT = 10.0
 ATTEMPTS = 5
@@ -58,8 +71,11 @@ class CloudFrontPurger:
         poll_delay: float = POLL_DELAY,
         retry_delay: float = RETRY_DELAY,
         close_timeout: float = CLOSE_TIMEOUT,
+        cache_tags: bool = False,
     ) -> None:
+        """`cache_tags`: the distribution has a CacheTagConfig whose header the origin sends."""
         self._distribution = distribution_id
+        self._cache_tags = cache_tags
         self._owns_client = client is None
         self._client = client if client is not None else _boto_client(endpoint_url)
         self._max_in_progress, self._batch_paths = max_in_progress, batch_paths
@@ -72,14 +88,23 @@ class CloudFrontPurger:
         self._closed = False
 
     async def purge(self, request: PurgeRequest, *, soft: bool = False) -> None:
-        if not request.paths:
+        if not request.reason.urgent:
+            return  # the objects' short shared lifetimes bring the change (cdn/layout.py)
+        items = self.items(request)
+        if not items:
             return
         if self._closed:
             raise PurgeFailed("cloudfront purge not sent: purger closed")
-        futures = self._pending.add(request.paths)
+        futures = self._pending.add(items)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush(), name="cloudfront-purge")
         await wait_for(futures)
+
+    def items(self, request: PurgeRequest) -> tuple[str, ...]:
+        """What an invalidation of the request lists: `#key` per tag, else the paths."""
+        if self._cache_tags and request.keys:
+            return tuple(_tag_item(key) for key in request.keys)
+        return request.paths
 
     async def purge_all(self) -> None:
         """One wildcard: wildcards have a limit of their own (15 in progress), not counted here."""
@@ -191,6 +216,18 @@ def _boto_client(endpoint_url: str | None) -> Any:
     return boto3.client(
         "cloudfront", region_name="us-east-1", endpoint_url=endpoint_url, config=BOTO_CONFIG
     )
+
+
+def _tag_item(key: str) -> str:
+    """A tag as an invalidation item: `#` then the tag, visible ASCII without commas, at most
+    256 characters, no wildcard (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/
+    invalidation-specifying-tags.html). Our keys are slugs and ids, so always valid; tags match
+    case-insensitively, so `#slug-AbC` also clears a `slug-abc`: a harmless extra refetch."""
+    if not key or len(key) > MAX_TAG_LENGTH or not all(33 <= ord(c) <= 126 for c in key):
+        raise PurgeFailed(f"cloudfront purge failed: {key!r} cannot be a cache tag")
+    if "," in key or "*" in key:
+        raise PurgeFailed(f"cloudfront purge failed: {key!r} cannot be a cache tag")
+    return f"#{key}"
 
 
 def _completed(invalidation: dict[str, Any]) -> bool:

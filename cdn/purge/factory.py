@@ -42,6 +42,9 @@ def create_purger(settings: PurgeSettings, *, public_url: str) -> Purger:
             base_url=settings.cloudflare_base_url,
             public_url=public_url,
             requests_per_minute=settings.cloudflare_requests_per_minute,
+            by_url=settings.cloudflare_purge_by == "urls",
+            urls_per_second=settings.cloudflare_urls_per_second,
+            urls_per_request=settings.cloudflare_urls_per_request,
         )
     if settings.adapter == "cloudfront":
         from cdn.purge.cloudfront import CloudFrontPurger
@@ -50,7 +53,9 @@ def create_purger(settings: PurgeSettings, *, public_url: str) -> Purger:
             ("CLOUDFRONT_DISTRIBUTION_ID", settings.cloudfront_distribution_id)
         )
         return CloudFrontPurger(
-            distribution_id=distribution, endpoint_url=settings.cloudfront_endpoint_url
+            distribution_id=distribution,
+            endpoint_url=settings.cloudfront_endpoint_url,
+            cache_tags=settings.cloudfront_cache_tag_header is not None,
         )
     raise SettingsError(f"TABLEFOR_PURGE: unknown adapter {settings.adapter!r}")
 

@@ -6,7 +6,9 @@ from cdn.storage.base import Storage
 from core.settings import StorageSettings
 
 
-def create_storage(settings: StorageSettings) -> Storage:
+def create_storage(settings: StorageSettings, *, tag_metadata: str | None = None) -> Storage:
+    """`tag_metadata`: also store each object's surrogate keys as comma-separated cache tags
+    under this S3 metadata key (PurgeSettings.s3_tag_metadata, for CloudFront)."""
     if settings.backend == "s3":
         from cdn.storage.s3 import S3Storage
 
@@ -15,6 +17,7 @@ def create_storage(settings: StorageSettings) -> Storage:
             bucket=settings.s3_bucket,
             endpoint_url=settings.s3_endpoint_url,
             region=settings.s3_region,
+            tag_metadata=tag_metadata,
         )
     from cdn.storage.local import LocalStorage
 

@@ -10,11 +10,21 @@ from cdn.storage.base import StoredObject, check_key, check_prefix
 
 
 class S3Storage:
-    def __init__(self, *, bucket: str, endpoint_url: str | None, region: str) -> None:
+    def __init__(
+        self,
+        *,
+        bucket: str,
+        endpoint_url: str | None,
+        region: str,
+        tag_metadata: str | None = None,
+    ) -> None:
+        """`tag_metadata` (e.g. "cache-tag"): the metadata key a CloudFront distribution reads
+        cache tags from, as the `x-amz-meta-cache-tag` header its CacheTagConfig names."""
         import boto3
         from botocore.config import Config
 
         self.bucket = bucket
+        self._tag_metadata = tag_metadata
         self._client: Any = boto3.client(
             "s3",
             endpoint_url=endpoint_url,
@@ -61,8 +71,8 @@ class S3Storage:
         return deleted
 
     def _put(self, obj: StoredObject) -> bool:
-        digest = _digest(obj)
-        if self._stored_digest(obj.key) == digest:
+        metadata = self._metadata(obj)
+        if self._stored_digest(obj.key) == metadata["digest"]:
             return False
         self._client.put_object(
             Bucket=self.bucket,
@@ -70,10 +80,21 @@ class S3Storage:
             Body=obj.body,
             ContentType=obj.content_type,
             CacheControl=obj.cache_control,
-            # Returned as x-amz-meta-* headers: the edge copies surrogate-key into its tags.
-            Metadata={"surrogate-key": " ".join(obj.surrogate_keys), "digest": digest},
+            Metadata=metadata,
         )
         return True
+
+    def _metadata(self, obj: StoredObject) -> dict[str, str]:
+        """Returned as x-amz-meta-* headers. Our Varnish edge and Fastly (deploy/fastly/) copy
+        surrogate-key into their keys; CloudFront reads comma-separated tags from the header
+        its CacheTagConfig names (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/
+        invalidation-by-tags.html), so with tags on, the same keys go there as well."""
+        metadata = {"surrogate-key": " ".join(obj.surrogate_keys)}
+        if self._tag_metadata is not None and obj.surrogate_keys:
+            metadata[self._tag_metadata] = ",".join(obj.surrogate_keys)
+        # The tag key is part of what is stored: turning tags on rewrites objects once.
+        metadata["digest"] = _digest(obj, extra=self._tag_metadata)
+        return metadata
 
     def _stored_digest(self, key: str) -> str | None:
         head = self._unless_missing(self._client.head_object, key)
@@ -98,9 +119,10 @@ class S3Storage:
         return answer
 
 
-def _digest(obj: StoredObject) -> str:
+def _digest(obj: StoredObject, *, extra: str | None = None) -> str:
     """Bytes and headers together: a changed Cache-Control or key list is a change too."""
     h = hashlib.sha256(obj.body)
-    for part in (obj.content_type, obj.cache_control, " ".join(obj.surrogate_keys)):
+    parts = (obj.content_type, obj.cache_control, " ".join(obj.surrogate_keys))
+    for part in (*parts, *((extra,) if extra is not None else ())):
         h.update(b"\0" + part.encode())
     return h.hexdigest()

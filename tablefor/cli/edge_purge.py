@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from cdn import layout
-from cdn.purge.base import Purger, PurgeRequest
+from cdn.purge.base import Purger, PurgeReason, PurgeRequest
 from cdn.purge.factory import create_purger
 from core.db import invites
 from core.db.pool import single_connection
@@ -74,4 +74,5 @@ async def _resolve(
 
 def _request(slugs: list[str]) -> PurgeRequest:
     paths = tuple(path for slug in slugs for path in layout.invite_paths(slug))
-    return PurgeRequest(keys=tuple(layout.slug_key(slug) for slug in slugs), paths=paths)
+    keys = tuple(layout.slug_key(slug) for slug in slugs)
+    return PurgeRequest(keys=keys, paths=paths, reason=PurgeReason.REQUESTED)

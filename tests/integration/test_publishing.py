@@ -15,6 +15,9 @@ import pytest
 from icalendar import Calendar
 from PIL import Image
 
+from cdn import layout
+from cdn.purge.base import PurgeReason
+from cdn.storage.base import StoredObject
 from tests.support.processes import eventually
 from tests.support.recording_purger import RecordingPurger
 from tests.support.slow_storage import SlowStorage
@@ -181,6 +184,64 @@ async def test_the_page_purges_the_edge_by_slug_key(
     request = purger.requests[-1]
     assert request.keys == (f"slug-{slug}",)
     assert f"/i/{slug}/rsvps.json" in request.paths
+    assert request.reason is PurgeReason.CHANGE  # CloudFront leaves it to the short lifetimes
+
+
+async def test_a_cancel_is_an_urgent_purge_and_a_forced_rerender_is_not(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
+) -> None:
+    slug = (await create_invite(api, auth))["slug"]
+    pk = invite_id(database_url, slug)
+    purger = RecordingPurger()
+    publisher = dataclasses.replace(deps.publisher, purger=purger)
+    await publishing.publish(publisher, pk)
+    await api.delete(f"/api/invites/{slug}", headers=auth)
+
+    await publishing.publish(publisher, pk)
+    stored(deps, f"i/{slug}/index.html").unlink()  # so that a forced render writes (and purges)
+    await publishing.publish(publisher, pk, force=True)
+
+    reasons = [request.reason for request in purger.requests]
+    assert reasons == [PurgeReason.CHANGE, PurgeReason.CANCEL, PurgeReason.CHANGE]
+    assert PurgeReason.CANCEL.urgent and not PurgeReason.CHANGE.urgent
+
+
+class RecordingStorage:
+    """The publisher's storage, remembering every object it was given."""
+
+    def __init__(self, storage: Any) -> None:
+        self._storage = storage
+        self.objects: dict[str, StoredObject] = {}
+
+    async def put(self, obj: StoredObject) -> bool:
+        self.objects[obj.key] = obj
+        written: bool = await self._storage.put(obj)
+        return written
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._storage, name)
+
+
+async def test_for_cloudfront_objects_are_stored_with_short_shared_lifetimes(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
+) -> None:
+    slug = (await create_invite(api, auth))["slug"]
+    storage = RecordingStorage(deps.publisher.storage)
+    publisher = dataclasses.replace(
+        deps.publisher, storage=storage, freshness=layout.Freshness.EXPIRING
+    )
+
+    await publishing.publish(publisher, invite_id(database_url, slug))
+
+    served = {key.rsplit("/", 1)[1]: obj.cache_control for key, obj in storage.objects.items()}
+    expiring = layout.EXPIRING_CACHE_CONTROL
+    assert served["index.html"] == expiring[layout.Kind.PAGE]
+    assert served["rsvps.json"] == expiring[layout.Kind.RSVPS]
+    assert served["invite.ics"] == expiring[layout.Kind.CALENDAR]
+    [og] = [value for name, value in served.items() if name.startswith("og-")]
+    assert og == expiring[layout.Kind.IMMUTABLE]
+    assert f"s-maxage={layout.PAGE_TTL}," in served["index.html"]
+    assert f"s-maxage={layout.IMMUTABLE_EDGE_TTL}," in og
 
 
 async def test_concurrent_publishes_of_one_invite_take_turns(

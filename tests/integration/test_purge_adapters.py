@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
+from botocore.exceptions import ClientError
 
-from cdn.purge.base import PurgeFailed, PurgeRequest
+from cdn.purge.base import PurgeFailed, PurgeReason, PurgeRequest
 from cdn.purge.cloudflare import CloudflarePurger
 from cdn.purge.cloudfront import CloudFrontPurger
 from cdn.purge.fastly import FastlyPurger
@@ -31,12 +32,13 @@ PUBLIC_URL = "https://invites.tablefor.test"
 FAST = 0.001  # retry delay: the tests prove retries happen, not how long they wait
 
 
-def invite_request(slug: str) -> PurgeRequest:
+def invite_request(slug: str, reason: PurgeReason = PurgeReason.REQUESTED) -> PurgeRequest:
     """What the publisher sends for one invite."""
     base = f"/i/{slug}"
     return PurgeRequest(
         keys=(f"slug-{slug}",),
         paths=(base, f"{base}/", f"{base}/rsvps.json", f"{base}/invite.ics"),
+        reason=reason,
     )
 
 
@@ -190,7 +192,7 @@ async def cloudflare(cdns: FakeCdns) -> AsyncIterator[CloudflarePurger]:
 
 
 def cloudflare_items(cdns: FakeCdns, kind: str = "tags") -> list[list[str]]:
-    return [call.body[kind] for call in cdns.requests if call.status == 200]
+    return [call.body[kind] for call in cdns.requests if call.status == 200 and kind in call.body]
 
 
 async def test_cloudflare_purges_tags_with_bearer_token(
@@ -373,6 +375,94 @@ async def test_cloudflare_close_fails_what_it_cannot_send(cdns: FakeCdns) -> Non
     assert cloudflare_items(cdns) == [["slug-first"]]
 
 
+async def test_cloudflare_purges_by_url_when_the_origin_cannot_tag(cdns: FakeCdns) -> None:
+    """S3 as the origin sends no Cache-Tag: the invite's URLs, absolute, instead of its tag."""
+    purger = cloudflare_purger(cdns, by_url=True)
+
+    await purger.purge(invite_request("AbC123"))
+    await purger.aclose()
+
+    (call,) = cdns.requests
+    assert call.body == {
+        "files": [
+            f"{PUBLIC_URL}/i/AbC123",
+            f"{PUBLIC_URL}/i/AbC123/",
+            f"{PUBLIC_URL}/i/AbC123/rsvps.json",
+            f"{PUBLIC_URL}/i/AbC123/invite.ics",
+        ]
+    }
+
+
+async def test_cloudflare_by_url_refuses_a_request_with_keys_only(cdns: FakeCdns) -> None:
+    purger = cloudflare_purger(cdns, by_url=True)
+
+    with pytest.raises(PurgeFailed, match="by URL"):
+        await purger.purge(PurgeRequest(keys=("slug-a",)))
+    await purger.aclose()
+    assert cdns.requests == []
+
+
+async def test_cloudflare_url_purges_do_not_wait_for_the_tag_rate(cdns: FakeCdns) -> None:
+    """One tag request a (long) minute: the second tag purge waits, a URL purge does not."""
+    cdns.cloudflare_requests_per_minute, cdns.cloudflare_window = 1, 30.0
+    purger = cloudflare_purger(cdns, requests_per_minute=1, window=30.0, close_timeout=0.1)
+    await purger.purge(invite_request("first"))  # the minute's only tag request
+    waiting = asyncio.create_task(purger.purge(invite_request("second")))
+    await let_tasks_run()
+
+    async with asyncio.timeout(5):
+        await purger.purge(PurgeRequest(paths=("/i/third/rsvps.json",)))
+
+    assert not waiting.done()
+    await purger.aclose()
+    with pytest.raises(PurgeFailed, match="closed"):
+        await waiting
+    assert cloudflare_items(cdns) == [["slug-first"]]
+    assert cloudflare_items(cdns, "files") == [[f"{PUBLIC_URL}/i/third/rsvps.json"]]
+    assert all(call.status == 200 for call in cdns.requests)
+
+
+async def test_cloudflare_stays_within_its_urls_per_second(cdns: FakeCdns) -> None:
+    """30 invites' 120 URLs at 40 URLs a second, 20 a request: six requests over two seconds
+    or more, never 40 URLs too many in any second, no 429."""
+    cdns.cloudflare_urls_per_second, cdns.cloudflare_urls_per_request = 40, 20
+    purger = cloudflare_purger(cdns, by_url=True, urls_per_second=40, urls_per_request=20)
+    started = time.monotonic()
+
+    await asyncio.gather(*(purger.purge(invite_request(f"s{n}")) for n in range(30)))
+    await purger.aclose()
+
+    calls = cdns.requests
+    assert [len(call.body["files"]) for call in calls] == [20] * 6
+    assert [call.status for call in calls] == [200] * 6
+    for call in calls:
+        second = [c for c in calls if call.at - 1.0 < c.at <= call.at]
+        assert sum(len(c.body["files"]) for c in second) <= 40
+    assert time.monotonic() - started >= 2.0
+
+
+async def test_cloudflare_fake_counts_urls_apart_from_tag_requests(cdns: FakeCdns) -> None:
+    """The documented split the two tests above rely on: URLs have a rate (and a size) of their
+    own, and spending the tag rate leaves them alone."""
+    cdns.cloudflare_requests_per_minute, cdns.cloudflare_urls_per_second = 1, 150
+    url = f"{cdns.cloudflare_url}/zones/{cdns.cloudflare_zone}/purge_cache"
+    headers = {"Authorization": f"Bearer {cdns.cloudflare_token}"}
+    files = [f"{PUBLIC_URL}/i/{n}" for n in range(100)]
+    async with httpx.AsyncClient() as client:
+
+        async def post(body: dict[str, Any]) -> int:
+            return (await client.post(url, headers=headers, json=body)).status_code
+
+        statuses = [
+            await post({"tags": ["a"]}),
+            await post({"tags": ["b"]}),
+            await post({"files": files}),
+            await post({"files": files}),
+            await post({"files": [*files, f"{PUBLIC_URL}/i/one-too-many"]}),
+        ]
+    assert statuses == [200, 429, 200, 429, 400]
+
+
 # CloudFront (moto) --------------------------------------------------------------------------
 
 
@@ -507,3 +597,88 @@ async def test_cloudfront_other_errors_fail_without_retry(moto: Any) -> None:
     await purger.aclose()
 
     assert recording.calls == ["create_invalidation"]
+
+
+async def test_cloudfront_invalidates_only_what_is_urgent(moto: Any, distribution: str) -> None:
+    """Changes reach readers by the objects' short lifetimes: no invalidation, no cost. A
+    cancel, a delete and a link rotation must show at once."""
+    recording = RecordingCloudFront(moto)
+    purger = cloudfront_purger(recording, distribution)
+
+    for reason in (PurgeReason.CHANGE, PurgeReason.REPLACED):
+        await purger.purge(invite_request("changed", reason))
+    assert recording.calls == []
+    for reason in (PurgeReason.CANCEL, PurgeReason.DELETE, PurgeReason.LINK_ROTATION):
+        await purger.purge(invite_request(reason.value, reason))
+    await purger.aclose()
+
+    invalidated = sorted(path for paths in recording.created for path in paths)
+    assert invalidated == sorted(
+        path for reason in ("cancel", "delete", "link_rotation")
+        for path in invite_request(reason).paths
+    )  # fmt: skip
+
+
+async def test_cloudfront_invalidates_cache_tags_where_the_distribution_has_them(
+    moto: Any, distribution: str
+) -> None:
+    """One `#tag` item per key, instead of the paths: a delete is two paths' price."""
+    recording = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+    delete = PurgeRequest(
+        keys=("slug-AbC", "images-AbC"),
+        paths=("/i/AbC", "/i/AbC/", "/i/AbC/rsvps.json", "/i/AbC/og-1.jpg"),
+        reason=PurgeReason.DELETE,
+    )
+
+    await purger.purge(delete)
+    await purger.aclose()
+
+    assert recording.created == [["#slug-AbC", "#images-AbC"]]
+    assert invalidated_paths(moto, distribution) == [["#slug-AbC", "#images-AbC"]]
+
+
+async def test_cloudfront_tags_on_a_distribution_without_them_fail(
+    moto: Any, distribution: str
+) -> None:
+    """CLOUDFRONT_CACHE_TAG_HEADER set, but the distribution has no CacheTagConfig."""
+    recording = RecordingCloudFront(moto)
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+
+    with pytest.raises(PurgeFailed, match="InvalidArgument"):
+        await purger.purge(invite_request("a", PurgeReason.CANCEL))
+    await purger.aclose()
+    assert recording.created == []
+
+
+async def test_cloudfront_keys_that_cannot_be_tags_fail_before_any_call(
+    moto: Any, distribution: str
+) -> None:
+    recording = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    purger = cloudfront_purger(recording, distribution, cache_tags=True)
+
+    for key in ("a,b", "x" * 257, "slug-*", "café"):
+        with pytest.raises(PurgeFailed, match="cannot be a cache tag"):
+            await purger.purge(PurgeRequest(keys=(key,), reason=PurgeReason.DELETE))
+    await purger.aclose()
+    assert recording.calls == []
+
+
+def test_cloudfront_fake_checks_tag_items_as_documented(moto: Any, distribution: str) -> None:
+    """The rules the tests above rely on are enforced by the recording wrapper."""
+    tagged = RecordingCloudFront(moto, cache_tag_header="x-amz-meta-cache-tag")
+    untagged = RecordingCloudFront(moto)
+
+    def invalidate(client: RecordingCloudFront, *items: str) -> Any:
+        batch = {
+            "Paths": {"Quantity": len(items), "Items": list(items)},
+            "CallerReference": items[0],
+        }
+        return client.create_invalidation(DistributionId=distribution, InvalidationBatch=batch)
+
+    invalidate(tagged, "#slug-ok", "/i/ok")
+    for client, item in ((untagged, "#slug-a"), (tagged, "#a,b"), (tagged, "#slug-*"),
+                         (tagged, "#" + "x" * 257), (tagged, "#")):  # fmt: skip
+        with pytest.raises(ClientError, match="InvalidArgument"):
+            invalidate(client, item)
+    assert tagged.created == [["#slug-ok", "/i/ok"]]

@@ -12,6 +12,7 @@ import httpx
 import psycopg
 import pytest
 
+from cdn.purge.base import PurgeReason
 from core import jobs
 from core.settings import Settings
 from tablefor.cli.reports import replay_dead_letter
@@ -89,6 +90,7 @@ async def test_a_replaced_og_image_is_removed_and_purged_once_due(
     assert current in (folder(deps, slug) / "index.html").read_text()
     assert purger.requests[-1].keys == (f"images-{slug}",)
     assert purger.requests[-1].paths == (f"/i/{slug}/{old}",)
+    assert purger.requests[-1].reason is PurgeReason.REPLACED  # no invalidation on CloudFront
     assert removal_rows(database_url) == []
 
 
@@ -162,6 +164,7 @@ async def test_a_deleted_invite_folder_is_removed_now_and_once_more_later(
     assert {key.rsplit("/", 1)[1] for key in first.keys} >= {"index.html", "rsvps.json"}
     assert purger.requests[0].keys == (f"slug-{slug}", f"images-{slug}")
     assert f"/i/{slug}" in purger.requests[0].paths
+    assert {request.reason for request in purger.requests} == {PurgeReason.DELETE}
     assert early is None  # not due before the grace period
     assert second is not None and second.keys == (f"i/{slug}/index.html",) and not second.more
     assert not folder(deps, slug).exists()

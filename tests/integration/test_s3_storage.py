@@ -83,6 +83,29 @@ async def test_unchanged_objects_are_not_written_again(s3_endpoint: str) -> None
     assert await storage.put(page(b"<html>v2</html>")) is True
 
 
+async def test_with_cloudfront_tags_the_keys_are_stored_as_cache_tag_metadata(
+    s3_endpoint: str,
+) -> None:
+    """CloudFront reads comma-separated tags from the header its CacheTagConfig names; an S3
+    origin sends metadata `cache-tag` as `x-amz-meta-cache-tag`. Turning tags on rewrites an
+    object stored without them."""
+    plain = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
+    tagged = S3Storage(
+        bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1", tag_metadata="cache-tag"
+    )
+    await plain.put(page())
+
+    assert await tagged.put(page()) is True
+    assert await tagged.put(page()) is False
+
+    response = httpx.get(f"{s3_endpoint}/{BUCKET}/i/AbCdEfGhIjKlMn/index.html")
+    assert response.headers["x-amz-meta-cache-tag"] == "slug-AbCdEfGhIjKlMn,invite-7"
+    assert response.headers["x-amz-meta-surrogate-key"] == "slug-AbCdEfGhIjKlMn invite-7"
+    await tagged.put(msgspec.structs.replace(page(), key="assets/app.js", surrogate_keys=()))
+    untagged = httpx.get(f"{s3_endpoint}/{BUCKET}/assets/app.js")
+    assert untagged.status_code == 200 and "x-amz-meta-cache-tag" not in untagged.headers
+
+
 async def test_bad_keys_never_reach_the_store(s3_endpoint: str) -> None:
     storage = S3Storage(bucket=BUCKET, endpoint_url=s3_endpoint, region="us-east-1")
     with pytest.raises(ValueError, match="not a storage key"):

@@ -1,10 +1,11 @@
 """Local stand-ins for the CDNs' purge APIs, for tests.
 
 `FakeCdns` is a real HTTP server speaking Fastly's and Cloudflare's purge requests at their real
-paths: it checks credentials and limits as those services do, answers with their success and
-error shapes, records every request, and fails on demand. CloudFront is moto's real server
-(`moto_cloudfront`), wrapped by `RecordingCloudFront` to count calls and to keep invalidations
-in progress for a while (moto completes them at once).
+paths: it checks credentials and limits as those services document them, answers with their
+success and error shapes, records every request, and fails on demand. CloudFront is moto's real
+server (`moto_cloudfront`), wrapped by `RecordingCloudFront` to count calls, to keep
+invalidations in progress for a while (moto completes them at once) and to hold the
+distribution's cache-tag configuration and check tag items, which moto does not.
 """
 
 from __future__ import annotations
@@ -26,7 +27,19 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
+# Fastly's purge API (www.fastly.com/documentation/reference/api/, as generated into
+# github.com/fastly/fastly-js/blob/main/docs/PurgeApi.md): POST /service/{id}/purge takes up to
+# 256 keys as JSON `surrogate_keys` (or a Surrogate-Key request header) and answers a map of key
+# to purge id; POST /service/{id}/purge/{key}, /service/{id}/purge_all and /purge/{url} answer
+# {"status": "ok", "id": …}; `Fastly-Soft-Purge: 1` marks objects stale instead (purge_all
+# cannot be soft); the token travels in `Fastly-Key`.
 FASTLY_MAX_KEYS = 256
+# developers.cloudflare.com/cache/how-to/purge-cache: at most 100 tags, hosts or prefixes a
+# request, and 100 URLs (500 on Enterprise); tag, host, prefix and purge-everything requests
+# count against one rate per plan (Free 5 a minute), URLs against another, counted by URL
+# (Free 800 a second). Cloudflare counts with token buckets (Free: a bucket of 25 requests) and
+# a moving average of URLs; the fake counts plain windows, which is stricter: a client that
+# never meets a 429 here stays within Cloudflare's limits.
 CLOUDFLARE_MAX_ITEMS = 100
 CLOUDFLARE_KINDS = ("files", "tags", "hosts", "prefixes")
 FASTLY_UNAUTHORIZED = {"msg": "Provided credentials are missing or invalid"}
@@ -61,7 +74,8 @@ class _Fault:
 class _State:
     requests: list[Recorded] = field(default_factory=list)
     faults: deque[_Fault] = field(default_factory=deque)
-    cloudflare_accepted: deque[float] = field(default_factory=deque)
+    cloudflare_accepted: deque[float] = field(default_factory=deque)  # tags, hosts, …
+    cloudflare_urls: deque[tuple[float, int]] = field(default_factory=deque)  # (at, URLs)
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -78,12 +92,16 @@ class FakeCdns:
         cloudflare_token: str = "cloudflare-token",
         cloudflare_requests_per_minute: int = 1_000,
         cloudflare_window: float = 60.0,
+        cloudflare_urls_per_second: int = 100_000,
+        cloudflare_urls_per_request: int = CLOUDFLARE_MAX_ITEMS,
     ) -> None:
         """`cloudflare_window` is the length of Cloudflare's "minute", shortened in tests."""
         self.fastly_service, self.fastly_token = fastly_service, fastly_token
         self.cloudflare_zone, self.cloudflare_token = cloudflare_zone, cloudflare_token
         self.cloudflare_requests_per_minute = cloudflare_requests_per_minute
         self.cloudflare_window = cloudflare_window
+        self.cloudflare_urls_per_second = cloudflare_urls_per_second
+        self.cloudflare_urls_per_request = cloudflare_urls_per_request
         self._state = _State()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -186,14 +204,23 @@ class FakeCdns:
         if path != f"/zones/{self.cloudflare_zone}/purge_cache":
             message = f"Could not route to {path}, perhaps your object identifier is invalid?"
             return 404, _cloudflare_error(7003, message), {}
-        if (wait := self._cloudflare_wait()) is not None:
+        if (invalid := self._cloudflare_invalid(body)) is not None:
+            return invalid
+        urls = body.get("files")
+        wait = self._cloudflare_url_wait(len(urls)) if urls else self._cloudflare_wait()
+        if wait is not None:
             retry_after = {"Retry-After": str(math.ceil(wait))}
             return 429, _cloudflare_error(971, "Please wait and consider throttling"), retry_after
-        self._state.cloudflare_accepted.append(time.monotonic())
-        return self._cloudflare_purge(body)
+        if urls:
+            self._state.cloudflare_urls.append((time.monotonic(), len(urls)))
+        else:
+            self._state.cloudflare_accepted.append(time.monotonic())
+        result = {"id": self.cloudflare_zone}
+        return 200, {"success": True, "errors": [], "messages": [], "result": result}, {}
 
     def _cloudflare_wait(self) -> float | None:
-        """Seconds until another request is allowed, or None if it is allowed now."""
+        """Seconds until another tag (host, prefix, everything) request is allowed, or None if
+        it is allowed now."""
         accepted, now = self._state.cloudflare_accepted, time.monotonic()
         while accepted and accepted[0] <= now - self.cloudflare_window:
             accepted.popleft()
@@ -201,16 +228,26 @@ class FakeCdns:
             return None
         return accepted[0] + self.cloudflare_window - now
 
-    def _cloudflare_purge(self, body: Any) -> Answer:
+    def _cloudflare_url_wait(self, count: int) -> float | None:
+        """The same for `count` more URLs, counted over the last second."""
+        sent, now = self._state.cloudflare_urls, time.monotonic()
+        while sent and sent[0][0] <= now - 1.0:
+            sent.popleft()
+        if sum(n for _, n in sent) + count <= self.cloudflare_urls_per_second:
+            return None
+        return max(sent[0][0] + 1.0 - now, 0.001) if sent else 1.0
+
+    def _cloudflare_invalid(self, body: Any) -> Answer | None:
         kinds = [kind for kind in CLOUDFLARE_KINDS if isinstance(body, dict) and kind in body]
         everything = isinstance(body, dict) and body.get("purge_everything") is True
         if everything == bool(kinds) or any(not body[kind] for kind in kinds):
             return 400, _cloudflare_error(1012, "Request must contain one purge type"), {}
-        if any(len(body[kind]) > CLOUDFLARE_MAX_ITEMS for kind in kinds):
-            message = f"Too many items in purge request: at most {CLOUDFLARE_MAX_ITEMS}"
-            return 400, _cloudflare_error(1122, message), {}
-        result = {"id": self.cloudflare_zone}
-        return 200, {"success": True, "errors": [], "messages": [], "result": result}, {}
+        for kind in kinds:
+            limit = self.cloudflare_urls_per_request if kind == "files" else CLOUDFLARE_MAX_ITEMS
+            if len(body[kind]) > limit:
+                message = f"Too many items in purge request: at most {limit}"
+                return 400, _cloudflare_error(1122, message), {}
+        return None
 
     def _purge_id(self) -> str:
         return f"purge-id-{next(self._state.ids)}"
@@ -325,12 +362,28 @@ class RecordingCloudFront:
     keep each invalidation InProgress for its first `in_progress_polls` status checks.
 
     It also tracks what the real service would: the paths in progress when each invalidation
-    was created (an invalidation is in progress until a check has reported it Completed)."""
+    was created (an invalidation is in progress until a check has reported it Completed).
 
-    def __init__(self, client: Any, *, in_progress_polls: int = 0, throttle: int = 0) -> None:
+    moto accepts any `#tag` item and keeps no CacheTagConfig, so tag invalidation is checked
+    here, as docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/
+    invalidation-specifying-tags.html documents it: opt-in per distribution (`cache_tag_header`
+    stands for its CacheTagConfig.HeaderName), each item `#` then visible ASCII without commas,
+    at most 256 characters, no `*` wildcard. What the service answers to a tag item it cannot
+    take is not documented; this answers InvalidArgument, CreateInvalidation's error for a bad
+    argument."""
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        in_progress_polls: int = 0,
+        throttle: int = 0,
+        cache_tag_header: str | None = None,
+    ) -> None:
         self._client = client
         self._polls = in_progress_polls
         self._throttle = throttle
+        self.cache_tag_header = cache_tag_header
         self._lock = threading.Lock()
         self.calls: list[str] = []
         self.created: list[list[str]] = []  # the paths of each invalidation made
@@ -343,6 +396,8 @@ class RecordingCloudFront:
             if self._throttle > 0:
                 self._throttle -= 1
                 raise _throttling("CreateInvalidation")
+        for item in params["InvalidationBatch"]["Paths"]["Items"]:
+            self._check_item(item)
         answer = self._client.create_invalidation(**params)
         paths = list(params["InvalidationBatch"]["Paths"]["Items"])
         with self._lock:
@@ -353,6 +408,16 @@ class RecordingCloudFront:
                 invalidation["Status"] = "InProgress"
             self.in_progress_after_create.append(sum(n for n, _ in self._unfinished.values()))
         return answer
+
+    def _check_item(self, item: str) -> None:
+        if not item.startswith("#"):
+            return
+        tag = item[1:]
+        if self.cache_tag_header is None:
+            raise _invalid_argument("Tag invalidation needs a CacheTagConfig on the distribution")
+        visible = all(33 <= ord(c) <= 126 and c not in ",*" for c in tag)
+        if not tag or len(tag) > 256 or not visible:
+            raise _invalid_argument(f"Invalid cache tag: {tag!r}")
 
     def get_invalidation(self, **params: Any) -> Any:
         answer = self._client.get_invalidation(**params)
@@ -370,6 +435,13 @@ class RecordingCloudFront:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _invalid_argument(message: str) -> ClientError:
+    error = {"Code": "InvalidArgument", "Message": message}
+    return ClientError(
+        {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}, "CreateInvalidation"
+    )
 
 
 def _throttling(operation: str) -> ClientError:

@@ -92,3 +92,36 @@ def test_the_services_are_required_once_resolved(name: str) -> None:
     """The command fills them in with embedded servers; Settings itself never guesses."""
     with pytest.raises(SettingsError, match=f"^{name}: not set"):
         Settings.from_env({key: value for key, value in SERVICES.items() if key != name})
+
+
+def test_cloudflare_purges_by_tag_unless_the_origin_is_s3() -> None:
+    """S3 sends no Cache-Tag header: with S3 storage the default is to purge by URL."""
+    local = Settings.from_env(SERVICES)
+    s3 = Settings.from_env({**SERVICES, "TABLEFOR_STORAGE": "s3", "TABLEFOR_S3_BUCKET": "b"})
+    chosen = Settings.from_env(
+        {
+            **SERVICES,
+            "TABLEFOR_STORAGE": "s3",
+            "TABLEFOR_S3_BUCKET": "b",
+            "CLOUDFLARE_PURGE_BY": "tags",
+        }
+    )
+
+    assert local.purge.cloudflare_purge_by == "tags"
+    assert s3.purge.cloudflare_purge_by == "urls"
+    assert chosen.purge.cloudflare_purge_by == "tags"
+    assert (s3.purge.cloudflare_urls_per_second, s3.purge.cloudflare_urls_per_request) == (800, 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CLOUDFLARE_PURGE_BY", "hosts", "CLOUDFLARE_PURGE_BY: expected one of tags, urls"),
+        ("CLOUDFLARE_PURGE_URLS_PER_REQUEST", "501", "CLOUDFLARE_PURGE_URLS_PER_REQUEST: must be"),
+    ],
+)
+def test_bad_cloudflare_purge_settings_name_the_variable(
+    name: str, value: str, message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({**SERVICES, name: value})
