@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,16 +18,19 @@ from litestar.types import ASGIApp, Message, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.access import decision_of, guard
+from api.auth import RENEWED, session_cookies
+from api.credentials import CredentialCache, watch_revocations
 from api.idempotency import IdempotencyStore
+from api.oidc import OidcVerifier
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
+from api.routes.accounts import MeController, request_sign_in, sign_in_with_link, sign_out
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
 from api.routes.parse import parse
 from api.routes.rsvps import rsvp
 from api.state import Services
-from api.token_cache import TokenCache
-from core.db.pool import create_pool
+from core.db.pool import API_ROLE, create_pool
 from core.jobs import create_queues
 from core.ratelimit import RateLimiter
 from core.resources import resource_dir
@@ -38,13 +43,17 @@ _RAPIDOC = resource_dir("vendor") / "rapidoc"
 def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = create_pool(settings.database)
+        pool = create_pool(settings.database, role=API_ROLE)
         # wait=False: start even while PostgreSQL is down; requests answer 503 meanwhile.
         await pool.open(wait=False)
         client = redis_client(settings.redis.url)
-        queues = create_queues(settings.redis, settings.worker, client=client)
+        queues = create_queues(settings.redis, settings.worker, client=client, mail=settings.mail)
         await queues.connect()
-        app.state.services = Services(
+        credentials = CredentialCache()
+        oidc = OidcVerifier(settings.oidc) if settings.oidc else None
+        if oidc is not None:
+            await oidc.start()
+        app.state.services = services = Services(
             settings=settings,
             pool=pool,
             redis=client,
@@ -55,11 +64,20 @@ def create_app(settings: Settings) -> Litestar:
                 ttl=settings.api.idempotency_ttl,
                 prefix=f"{settings.redis.key_prefix}:idem",
             ),
-            tokens=TokenCache(),
+            credentials=credentials,
+            oidc=oidc,
+        )
+        watcher = asyncio.create_task(
+            watch_revocations(credentials, client, settings.redis.key_prefix)
         )
         try:
             yield
         finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            if services.oidc is not None:
+                await services.oidc.aclose()
             await pool.close()
             await client.aclose()
 
@@ -70,6 +88,10 @@ def create_app(settings: Settings) -> Litestar:
             parse,
             InviteController,
             rsvp,
+            request_sign_in,
+            sign_in_with_link,
+            sign_out,
+            MeController,
             healthz,
             readyz,
             create_static_files_router(
@@ -85,7 +107,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_send=[_rate_limit_headers],
+        before_send=[_rate_limit_headers, _renewed_session_cookies],
         openapi_config=OpenAPIConfig(
             title="Tablefor API",
             version="1.0.0",
@@ -140,3 +162,16 @@ async def _rate_limit_headers(message: Message, scope: Scope) -> None:
         )
         for name, value in headers.items():
             mutable.add(name, value)
+
+
+async def _renewed_session_cookies(message: Message, scope: Scope) -> None:
+    """A session whose expiry slid forward gets its cookies again, with the new lifetime."""
+    if message["type"] != "http.response.start":
+        return
+    secret = scope.get("state", {}).get(RENEWED)
+    if not secret:
+        return
+    public_url = scope["app"].state.services.settings.api.public_url
+    mutable = MutableScopeHeaders.from_message(message)
+    for cookie in session_cookies(secret, public_url):
+        mutable.add("set-cookie", cookie.to_header(header=""))

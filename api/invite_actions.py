@@ -16,7 +16,7 @@ from api.schemas import CreateInvite, InviteOut, RestaurantOut, UpdateInvite
 from api.state import Services
 from cdn import layout
 from core.db import invites
-from core.db.pool import connection, transaction
+from core.db.pool import as_creator, connection
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus
 from core.errors import Conflict, InvalidInput, NotFound
 from core.parsing import ParseResult, parse_booking
@@ -90,7 +90,8 @@ async def create(
 ) -> tuple[invites.InviteRow, list[str]]:
     new, warnings = build_new_invite(body, creator_id=creator_id, now=datetime.now(UTC))
     # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
-    # publishing and enrichment are written together, then both are enqueued.
+    # publishing and enrichment are written together, then both are enqueued. The statement
+    # acts for the creator by itself (see invites.insert), so it needs no `as_creator`.
     async with connection(services.pool) as conn:
         row = await invites.insert(conn, new)
     await _request_work(services, row.id, enrich=True)
@@ -110,7 +111,7 @@ async def update(
     starts_at = changes.get("starts_at")
     if isinstance(starts_at, datetime) and starts_at <= datetime.now(UTC):
         raise InvalidInput("the dinner must start in the future")
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         current = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
         if current is None:
             raise NotFound("no such invite")
@@ -123,7 +124,7 @@ async def update(
 
 
 async def cancel(services: Services, slug: str, *, creator_id: int) -> invites.InviteRow:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.cancel_owned(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -132,7 +133,7 @@ async def cancel(services: Services, slug: str, *, creator_id: int) -> invites.I
 
 
 async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) -> None:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.request_enrichment(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -140,7 +141,7 @@ async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) 
 
 
 async def get(services: Services, slug: str, *, creator_id: int) -> invites.InviteRow:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -151,7 +152,7 @@ async def list_page(
     services: Services, *, creator_id: int, cursor: str | None, limit: int
 ) -> tuple[list[invites.InviteRow], str | None]:
     before_id = decode_cursor(cursor) if cursor else None
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         rows = await invites.list_owned(
             conn, creator_id=creator_id, before_id=before_id, limit=limit + 1
         )

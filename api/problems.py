@@ -18,6 +18,7 @@ log = logging.getLogger("tablefor.api")
 _STATUS: dict[type[errors.TableforError], int] = {
     errors.NotFound: 404,
     errors.Unauthorized: 401,
+    errors.Forbidden: 403,
     errors.InvalidInput: 422,
     errors.Conflict: 409,
     errors.IdempotencyMismatch: 422,

@@ -9,8 +9,9 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 from psycopg_pool import AsyncConnectionPool
 
+from api.credentials import CredentialCache
 from api.idempotency import IdempotencyStore
-from api.token_cache import TokenCache
+from api.oidc import OidcVerifier
 from core.db.pool import Connection
 from core.jobs import Queues
 from core.ratelimit import RateLimiter
@@ -25,7 +26,8 @@ class Services:
     queues: Queues
     limiter: RateLimiter
     idempotency: IdempotencyStore
-    tokens: TokenCache
+    credentials: CredentialCache
+    oidc: OidcVerifier | None  # None: no OpenID Connect issuer is configured
 
 
 # How handlers ask for it: injected by name, as Litestar 3 will require, and not validated

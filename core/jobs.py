@@ -16,10 +16,12 @@ from typing import Any
 import redis.asyncio as aioredis
 from saq.queue.redis import RedisQueue
 
-from core.settings import RedisSettings, WorkerSettings
+from core.settings import MailSettings, RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
 PUBLISH = "publish"
+SIGN_IN_MAIL = "sign_in_mail"
+ERASE = "erase"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,38 @@ def enrich_options(settings: WorkerSettings) -> JobOptions:
     )
 
 
+def mail_options(settings: MailSettings) -> JobOptions:
+    """An SMTP server that is down is retried with growing waits, then dead-lettered."""
+    return JobOptions(
+        timeout=max(10, round(settings.timeout * 3)),
+        heartbeat=10,
+        retries=settings.attempts,
+        retry_delay=settings.retry_delay,
+        retry_backoff=settings.retry_cap,
+        ttl=3600,
+    )
+
+
+# Deleting a gone invite's objects and purging them: storage and CDN calls, retried; the debt
+# stays in PostgreSQL (erasures) and the sweep re-enqueues it, so a give-up loses nothing.
+ERASE_OPTIONS = JobOptions(
+    timeout=120, heartbeat=10, retries=5, retry_delay=1.0, retry_backoff=30.0, ttl=600
+)
+DEFAULT_MAIL = MailSettings(
+    smtp_url=None,
+    mail_from="Tablefor <no-reply@tablefor.invalid>",
+    ca_file=None,
+    timeout=10.0,
+    attempts=6,
+    retry_delay=2.0,
+    retry_cap=60.0,
+)
+
+
+def sign_in_mail_key(request_id: str) -> str:
+    return f"signin:{request_id}"
+
+
 def enrich_key(invite_id: int) -> str:
     return f"enrich:{invite_id}"
 
@@ -76,15 +110,32 @@ class Queues:
 
     publish: RedisQueue
     enrich: RedisQueue
+    accounts: RedisQueue  # sign-in mails and erasures: slow networks of their own
     options: dict[str, JobOptions]  # by task name
 
     async def connect(self) -> None:
         await self.publish.connect()
         await self.enrich.connect()
+        await self.accounts.connect()
 
     async def disconnect(self) -> None:
+        await self.accounts.disconnect()
         await self.enrich.disconnect()
         await self.publish.disconnect()
+
+    async def request_sign_in_mail(self, request_id: str) -> bool:
+        job = await self.accounts.enqueue(
+            SIGN_IN_MAIL,
+            key=sign_in_mail_key(request_id),
+            request_id=request_id,
+            **self.options[SIGN_IN_MAIL].as_kwargs(),
+        )
+        return job is not None
+
+    async def request_erase(self) -> bool:
+        """Pay every erasure that is due (one job at a time does it)."""
+        job = await self.accounts.enqueue(ERASE, key=ERASE, **self.options[ERASE].as_kwargs())
+        return job is not None
 
     async def request_enrich(self, invite_id: int) -> bool:
         """True if a job was enqueued, False if one for this invite is already queued or
@@ -113,7 +164,11 @@ class Queues:
 
 
 def create_queues(
-    redis: RedisSettings, worker: WorkerSettings, *, client: aioredis.Redis | None = None
+    redis: RedisSettings,
+    worker: WorkerSettings,
+    *,
+    client: aioredis.Redis | None = None,
+    mail: MailSettings = DEFAULT_MAIL,
 ) -> Queues:
     """The queues on `client`, or on a client of their own (TCP or unix socket: SAQ's own
     from_url takes no unix URL)."""
@@ -123,5 +178,11 @@ def create_queues(
     return Queues(
         publish=RedisQueue(client, name=redis.queue_name),
         enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
-        options={PUBLISH: PUBLISH_OPTIONS, ENRICH: enrich_options(worker)},
+        accounts=RedisQueue(client, name=f"{redis.queue_name}-accounts"),
+        options={
+            PUBLISH: PUBLISH_OPTIONS,
+            ENRICH: enrich_options(worker),
+            SIGN_IN_MAIL: mail_options(mail),
+            ERASE: ERASE_OPTIONS,
+        },
     )

@@ -16,11 +16,13 @@ from core import jobs, logs
 from core.jobs import JobOptions
 from core.observability import init_sentry
 from core.settings import Settings
-from workers import tasks
+from workers import accounts, tasks
 from workers.deps import Deps, opened_deps
 from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
+
+ACCOUNTS_CONCURRENCY = 4  # sign-in mails and erasures: few, and mostly waiting on the network
 
 
 def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
@@ -33,10 +35,10 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
     async def before(ctx: dict[str, Any]) -> None:
         await before_process(ctx, options=options)
 
-    def worker(queue: Any, task: tuple[str, Any], concurrency: int) -> Worker[Any]:
+    def worker(queue: Any, task: Any, concurrency: int) -> Worker[Any]:
         made: Worker[Any] = Worker(
             queue,
-            functions=[task],
+            functions=task if isinstance(task, list) else [task],
             concurrency=concurrency,
             startup=startup,
             before_process=before,
@@ -52,6 +54,11 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
     return [
         worker(deps.queues.publish, (jobs.PUBLISH, tasks.publish), settings.worker.concurrency),
         worker(deps.queues.enrich, (jobs.ENRICH, tasks.enrich), settings.worker.enrich_concurrency),
+        worker(
+            deps.queues.accounts,
+            [(jobs.SIGN_IN_MAIL, accounts.send_sign_in_mail), (jobs.ERASE, accounts.erase)],
+            ACCOUNTS_CONCURRENCY,
+        ),
     ]
 
 
@@ -87,7 +94,8 @@ async def after_process(ctx: dict[str, Any]) -> None:
         },
     )
     if job.status == Status.FAILED:  # no attempts left: SAQ will not run it again
-        await tasks.give_up(
+        give_up = accounts.give_up if job.function in accounts.TASKS else tasks.give_up
+        await give_up(
             ctx["deps"], job.function, dict(job.kwargs or {}), job.error or "failed", job.attempts
         )
     elif job.status == Status.COMPLETE and job.function == jobs.PUBLISH:
@@ -113,7 +121,7 @@ async def run_worker(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping.set)
-        names = [deps.queues.publish.name, deps.queues.enrich.name]
+        names = [deps.queues.publish.name, deps.queues.enrich.name, deps.queues.accounts.name]
         log.info("worker starting", extra={"queues": names})
         running = [asyncio.create_task(worker.start()) for worker in workers]
         sweeper = asyncio.create_task(sweep_forever(deps, settings.worker.sweep_interval))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from core.db import invite_work, locks
+from core.db import erasures, invite_work, locks, sign_in
 from core.db.pool import connection
 from core.errors import Unavailable
 from workers.deps import Deps
@@ -25,6 +25,9 @@ BATCH = 500
 # Younger debts are most likely still in the queue from the request that made them.
 PUBLISH_GRACE_S = 1.0
 ENRICH_GRACE_S = 15.0
+MAIL_GRACE_S = 5.0
+MAIL_MAX_AGE_S = 3600.0  # a sign-in mail later than this helps nobody
+SIGN_IN_KEPT_S = 86_400.0  # then requests (and the addresses in them) are forgotten
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,8 @@ class SweepReport:
     led: bool  # False: another worker holds the sweep
     publishes: int
     enrichments: int
+    mails: int = 0
+    erasing: bool = False
 
 
 async def sweep_once(deps: Deps) -> SweepReport:
@@ -40,13 +45,29 @@ async def sweep_once(deps: Deps) -> SweepReport:
             return SweepReport(led=False, publishes=0, enrichments=0)
         unpublished = await invite_work.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
         pending = await invite_work.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
+        unsent = await sign_in.unsent(conn, grace=MAIL_GRACE_S, max_age=MAIL_MAX_AGE_S, limit=BATCH)
+        erasing = bool(await erasures.due(conn, limit=1))
+        await sign_in.prune(conn, older_than_s=SIGN_IN_KEPT_S)
     published = [await deps.queues.request_publish(debt.invite_id) for debt in unpublished]
     enriched = [await deps.queues.request_enrich(debt.invite_id) for debt in pending]
-    report = SweepReport(led=True, publishes=sum(published), enrichments=sum(enriched))
-    if report.publishes or report.enrichments:
+    mailed = [await deps.queues.request_sign_in_mail(str(request)) for request in unsent]
+    if erasing:
+        await deps.queues.request_erase()
+    report = SweepReport(
+        led=True,
+        publishes=sum(published),
+        enrichments=sum(enriched),
+        mails=sum(mailed),
+        erasing=erasing,
+    )
+    if report.publishes or report.enrichments or report.mails:
         log.info(
             "sweep re-enqueued",
-            extra={"publishes": report.publishes, "enrichments": report.enrichments},
+            extra={
+                "publishes": report.publishes,
+                "enrichments": report.enrichments,
+                "mails": report.mails,
+            },
         )
     return report
 

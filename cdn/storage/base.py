@@ -24,9 +24,21 @@ class Storage(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        """Delete every object whose key starts with `prefix` (ending in "/"); their keys."""
+        ...
+
 
 def check_key(key: str) -> str:
     parts = key.split("/")
     if key.startswith("/") or any(part in ("", ".", "..") for part in parts):
         raise ValueError(f"not a storage key: {key!r}")
     return key
+
+
+def check_prefix(prefix: str) -> str:
+    """A folder of keys ("i/AbC…/"): never the whole store, never outside it."""
+    if not prefix.endswith("/"):
+        raise ValueError(f"not a key prefix: {prefix!r}")
+    check_key(prefix.removesuffix("/"))
+    return prefix

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-from cdn.storage.base import StoredObject, check_key
+from cdn.storage.base import StoredObject, check_key, check_prefix
 
 
 class LocalStorage:
@@ -26,6 +27,21 @@ class LocalStorage:
 
     async def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._delete_prefix, check_prefix(prefix))
+
+    def _delete_prefix(self, prefix: str) -> list[str]:
+        folder = self.root / prefix
+        if not folder.is_dir():
+            return []
+        keys = sorted(
+            path.relative_to(self.root).as_posix()
+            for path in folder.rglob("*")
+            if path.is_file() and not path.name.startswith(".tmp-")
+        )
+        shutil.rmtree(folder, ignore_errors=True)
+        return keys
 
     def _put(self, obj: StoredObject) -> bool:
         path = self._path(obj.key)

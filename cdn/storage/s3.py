@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 from typing import Any
 
-from cdn.storage.base import StoredObject, check_key
+from cdn.storage.base import StoredObject, check_key, check_prefix
 
 
 class S3Storage:
@@ -39,6 +39,24 @@ class S3Storage:
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._client.delete_object, Bucket=self.bucket, Key=check_key(key))
+
+    async def delete_prefix(self, prefix: str) -> list[str]:
+        return await asyncio.to_thread(self._delete_prefix, check_prefix(prefix))
+
+    def _delete_prefix(self, prefix: str) -> list[str]:
+        deleted: list[str] = []
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        for page in pages:
+            keys = [item["Key"] for item in page.get("Contents", [])]
+            if keys:  # a listing page holds at most 1,000 keys: one delete call's limit
+                self._client.delete_objects(
+                    Bucket=self.bucket,
+                    Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True},
+                )
+                deleted.extend(keys)
+        return sorted(deleted)
 
     def _put(self, obj: StoredObject) -> bool:
         digest = _digest(obj)
