@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -67,15 +66,15 @@ def create_app(settings: Settings) -> Litestar:
             credentials=credentials,
             oidc=oidc,
         )
+        stop_watching = asyncio.Event()
         watcher = asyncio.create_task(
-            watch_revocations(credentials, client, settings.redis.key_prefix)
+            watch_revocations(credentials, client, settings.redis.key_prefix, stop_watching)
         )
         try:
             yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            stop_watching.set()
+            await watcher
             if services.oidc is not None:
                 await services.oidc.aclose()
             await pool.close()

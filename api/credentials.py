@@ -14,6 +14,7 @@ trusted only while a watcher keeps confirming the revocation epoch in Redis (cor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -113,12 +114,14 @@ async def watch_revocations(
     cache: CredentialCache,
     client: aioredis.Redis,
     prefix: str,
+    stop: asyncio.Event,
     *,
     interval: float = POLL_INTERVAL,
 ) -> None:
-    """Run for the life of the process (a task of the app's lifespan)."""
+    """Run until `stop` is set (the app's lifespan does). A stop event rather than a task
+    cancel: the Redis client may swallow a cancellation that lands inside a read."""
     reachable = True
-    while True:
+    while not stop.is_set():
         try:
             async with asyncio.timeout(max(interval, 0.1)):
                 epoch = await revocation.current(client, prefix)
@@ -134,4 +137,6 @@ async def watch_revocations(
         else:
             cache.vouch(epoch)
             reachable = True
-        await asyncio.sleep(interval)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(interval):
+                await stop.wait()
