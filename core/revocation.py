@@ -36,3 +36,12 @@ async def announce(client: aioredis.Redis, prefix: str) -> bool:
 async def current(client: aioredis.Redis, prefix: str) -> bytes | None:
     """The epoch as stored (None when never moved, or lost with a flushed Redis)."""
     return await cast("Awaitable[bytes | None]", client.get(epoch_key(prefix)))
+
+
+async def announce_to(url: str, prefix: str) -> bool:
+    """`announce` from a short-lived command, with a client of its own."""
+    client = aioredis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        return await announce(client, prefix)
+    finally:
+        await client.aclose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 import msgspec
 
-from core.settings import Settings
 from tablefor.cli.common import run
 from tablefor.services import resolved_settings
 
@@ -91,11 +90,12 @@ def creators_tokens(email: str, as_json: bool) -> None:
 def creators_revoke(target: str) -> None:
     """Revoke one API token (by id), or every token and session of a creator (by e-mail).
     Every API process stops accepting them within a second."""
+    from core import revocation
     from core.creators import revoke
 
     with resolved_settings() as settings:
         revoked = run(revoke(settings.database.url, target))
-        told = run(_announce_revocation(settings))
+        told = run(revocation.announce_to(settings.redis.url, settings.redis.key_prefix))
     click.echo(
         f"revoked {revoked.tokens} token(s) and {revoked.sessions} session(s) "
         f"of creator {revoked.creator_id}"
@@ -105,18 +105,6 @@ def creators_revoke(target: str) -> None:
             "warning: Redis could not be told; API processes may accept them for up to 30 s",
             err=True,
         )
-
-
-async def _announce_revocation(settings: Settings) -> bool:
-    import redis.asyncio as aioredis
-
-    from core import revocation
-
-    client = aioredis.Redis.from_url(settings.redis.url, socket_connect_timeout=2)
-    try:
-        return await revocation.announce(client, settings.redis.key_prefix)
-    finally:
-        await client.aclose()
 
 
 def print_json(value: object) -> None:
