@@ -6,7 +6,8 @@
         mail.link   # the sign-in link in its text
 
 `tls_context` makes it speak TLS from the first byte (an `smtps://` server); `starttls_context`
-makes it offer STARTTLS and refuse mail without it. It listens on 127.0.0.1 only, on a free port
+makes it offer STARTTLS and refuse mail without it; `users` ({login: password}) makes it require
+AUTH (over TLS). It listens on 127.0.0.1 only, on a free port
 chosen first (aiosmtpd 1.4.6 cannot bind port 0), or the `port` given (to come back after
 `stop()` where a client expects it).
 """
@@ -26,7 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 _LINK = re.compile(r"https?://\S+/signin/link#token=[A-Za-z0-9_-]+(?:&next=\S+)?")
 
@@ -73,10 +74,16 @@ class _Keeper:
             sender=str(envelope.mail_from),
             recipients=tuple(str(r) for r in envelope.rcpt_tos),
             message=parsed,
-            secure=session.ssl is not None,
+            secure=session.ssl is not None or _over_tls(server),
         )
         self._catcher.keep(mail)
         return "250 Message accepted for delivery"
+
+
+def _over_tls(server: SMTP) -> bool:
+    """Implicit TLS (smtps) leaves `session.ssl` unset; the transport knows."""
+    transport = server.transport
+    return transport is not None and transport.get_extra_info("ssl_object") is not None
 
 
 class MailCatcher:
@@ -86,11 +93,13 @@ class MailCatcher:
         on_mail: Callable[[CaughtMail], None] | None = None,
         tls_context: ssl.SSLContext | None = None,
         starttls_context: ssl.SSLContext | None = None,
+        users: dict[str, str] | None = None,
         port: int | None = None,
     ) -> None:
         self._on_mail = on_mail
         self._tls = tls_context
         self._starttls = starttls_context
+        self._users = users
         self.port = port or free_port()
         self.mails: list[CaughtMail] = []
         self._lock = threading.Condition()
@@ -105,6 +114,8 @@ class MailCatcher:
         smtp_options: dict[str, Any] = {}
         if self._starttls is not None:
             smtp_options = {"tls_context": self._starttls, "require_starttls": True}
+        if self._users is not None:
+            smtp_options |= {"authenticator": self._authenticate, "auth_required": True}
         self._controller = Controller(
             _Keeper(self),
             hostname="127.0.0.1",
@@ -116,6 +127,15 @@ class MailCatcher:
         )
         self._controller.start()
         return self.url
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        users = self._users or {}
+        if not isinstance(data, LoginPassword):
+            return AuthResult(success=False, handled=False)
+        login, password = data.login.decode(), data.password.decode()
+        return AuthResult(success=users.get(login) == password, handled=False)
 
     def stop(self) -> None:
         if self._controller is not None:

@@ -21,7 +21,7 @@ from core.db.pool import connection
 from core.observability import report_dead_letter
 from core.secrets import digest, new_secret
 from renderer.sign_in_mail import render_sign_in_mail
-from workers.deps import Deps
+from workers.deps import Deps, Publisher
 from workers.mail import MailNotConfigured
 
 log = logging.getLogger("tablefor.worker")
@@ -69,14 +69,14 @@ async def erase(ctx: dict[str, Any]) -> dict[str, Any]:
     async with connection(deps.pool) as conn:
         due = await erasures.due(conn, limit=ERASE_BATCH)
     for erasure in due:
-        await erase_one(deps, erasure)
+        await erase_one(deps.publisher, erasure)
     if len(due) == ERASE_BATCH:
         await deps.queues.request_erase()
     return {"erased": len(due)}
 
 
-async def erase_one(deps: Deps, erasure: Erasure) -> list[str]:
-    publisher = deps.publisher
+async def erase_one(publisher: Publisher, erasure: Erasure) -> list[str]:
+    """One pass: storage first, then the edge, then the debt (postponed or paid)."""
     slug = erasure.slug
     deleted = await publisher.storage.delete_prefix(layout.invite_prefix(slug))
     mutable = layout.invite_paths(slug)
@@ -86,7 +86,7 @@ async def erase_one(deps: Deps, erasure: Erasure) -> list[str]:
         immutable = tuple(p for p in map(layout.path_of, deleted) if p not in mutable)
         if immutable:
             await publisher.purger.purge(PurgeRequest(paths=immutable))
-    async with connection(deps.pool) as conn:
+    async with connection(publisher.pool) as conn:
         if erasure.passes == 0:
             await erasures.postpone(conn, erasure_id=erasure.id, after_s=SECOND_PASS_S)
         else:
