@@ -182,7 +182,8 @@ class OidcVerifier:
     async def _jwks_location(self) -> str:
         if self._jwks_uri is None:
             issuer = self._settings.issuer
-            document = await self._get_json(f"{issuer}/.well-known/openid-configuration")
+            discovery = f"{issuer.rstrip('/')}/.well-known/openid-configuration"
+            document = await self._get_json(discovery)
             if document.get("issuer") != issuer:
                 raise ValueError("the discovery document names another issuer")
             self._jwks_uri = str(document["jwks_uri"])

@@ -346,7 +346,10 @@ _ADDRESS_IN = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 
 
 def oidc_from_env(env: Env) -> OidcSettings | None:
-    issuer = env.url("TABLEFOR_OIDC_ISSUER", None, schemes=("https", "http"))
+    # Checked as a URL, kept exactly as written: `iss` must match it character for character
+    # (Auth0's ends with a slash, for one).
+    issuer = env.raw("TABLEFOR_OIDC_ISSUER")
+    env.url("TABLEFOR_OIDC_ISSUER", None, schemes=("https", "http"))
     audience = env.optional_text("TABLEFOR_OIDC_AUDIENCE")
     if issuer is None and audience is None:
         return None

@@ -79,13 +79,13 @@ async def erase_one(publisher: Publisher, erasure: Erasure) -> list[str]:
     """One pass: storage first, then the edge, then the debt (postponed or paid)."""
     slug = erasure.slug
     deleted = await publisher.storage.delete_prefix(layout.invite_prefix(slug))
-    mutable = layout.invite_paths(slug)
     if erasure.passes == 0 or deleted:
-        await publisher.purger.purge(PurgeRequest(keys=(layout.slug_key(slug),), paths=mutable))
-        # Content-hashed objects (OG images) carry no surrogate key: purge them by path.
-        immutable = tuple(p for p in map(layout.path_of, deleted) if p not in mutable)
-        if immutable:
-            await publisher.purger.purge(PurgeRequest(paths=immutable))
+        keyed = PurgeRequest(keys=(layout.slug_key(slug),), paths=layout.invite_paths(slug))
+        await publisher.purger.purge(keyed)
+        # Content-hashed objects (OG images) carry no surrogate key: every deleted object goes
+        # by its path as well.
+        if deleted:
+            await publisher.purger.purge(PurgeRequest(paths=tuple(map(layout.path_of, deleted))))
     async with connection(publisher.pool) as conn:
         if erasure.passes == 0:
             await erasures.postpone(conn, erasure_id=erasure.id, after_s=SECOND_PASS_S)
