@@ -13,8 +13,8 @@ import pytest
 
 from core.creators import add_creator
 from core.settings import Settings
+from devkit.oidc_issuer import AUDIENCE, LocalIssuer
 from tests.conftest import api_client
-from tests.support.oidc_issuer import AUDIENCE, LocalIssuer
 
 NEW_INVITE = {"restaurant_name": "Toit", "starts_at": "2099-12-12T19:30:00+05:30"}
 
