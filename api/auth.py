@@ -92,7 +92,9 @@ def check_same_site(request: Caller, public_url: str, *, required: bool) -> None
     """Origin (or, without one, Referer) must be the public site. Browsers always send Origin
     with a cross-site POST; `required=False` lets clients that send neither (curl) through."""
     origin = request.headers.get("origin")
-    if origin is None or origin == "null":
+    if origin == "null":  # an opaque origin: a sandboxed frame, a privacy-stripped redirect
+        raise Forbidden("cross-site requests are refused")
+    if origin is None:
         referer = request.headers.get("referer")
         origin = _origin_of(referer) if referer else None
     if origin is None:

@@ -128,14 +128,20 @@ async def test_a_bad_address_or_body_is_a_clear_problem(api: httpx.AsyncClient) 
     assert extra_field.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Referer": "https://evil.example/page"},
+    ],
+)
 async def test_a_link_posted_from_another_site_is_refused(
-    api: httpx.AsyncClient, database_url: str
+    api: httpx.AsyncClient, database_url: str, headers: dict[str, str]
 ) -> None:
     _, _, token = await hand_out_link(database_url, "a@example.com")
 
-    response = await api.post(
-        "/api/auth/link", json={"token": token}, headers={"Origin": "https://evil.example"}
-    )
+    response = await api.post("/api/auth/link", json={"token": token}, headers=headers)
 
     assert response.status_code == 403
     assert response.json()["detail"] == "cross-site requests are refused"
