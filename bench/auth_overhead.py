@@ -50,7 +50,9 @@ def script(headers: dict[str, str]) -> str:
     return "\n".join([*lines, 'wrk.headers["Content-Type"] = "application/json"', ""])
 
 
-def credentials(base: str, database_url: str, issuer: LocalIssuer) -> dict[str, dict[str, str]]:
+def credentials(
+    base: str, database_url: str, issuer: LocalIssuer, kid: str
+) -> dict[str, dict[str, str]]:
     """Headers of the three kinds of caller, all of the same (new) creator's accounts."""
     _, _, link_token = asyncio.run(hand_out_link(database_url, "bench@example.com"))
     signed = httpx.post(f"{base}/api/auth/link", json={"token": link_token}, timeout=10)
@@ -60,7 +62,7 @@ def credentials(base: str, database_url: str, issuer: LocalIssuer) -> dict[str, 
     made = httpx.post(
         f"{base}/api/me/tokens", json={"name": "bench"}, headers=cookie, timeout=10
     ).json()
-    jwt = issuer.token(issuer.add_key("RSA"), sub="bench", exp=int(time.time()) + 3600)
+    jwt = issuer.token(kid, sub="bench", exp=int(time.time()) + 3600)
     return {
         "API token": {"Authorization": f"Bearer {made['token']}"},
         "session cookie": cookie,
@@ -116,6 +118,7 @@ def main() -> None:
         tempfile.TemporaryDirectory() as tmp,
         LocalIssuer() as issuer,
     ):
+        kid = issuer.add_key("RSA")  # published before the API starts and fetches the keys
         first, second = free_port(), free_port()
         base, other = f"http://127.0.0.1:{first}", f"http://127.0.0.1:{second}"
         env = bench_env(
@@ -132,7 +135,7 @@ def main() -> None:
         ):
             wait_http(f"{base}/api/readyz", log=Path(tmp) / "api1.log")
             wait_http(f"{other}/api/readyz", log=Path(tmp) / "api2.log")
-            callers = credentials(base, database_url, issuer)
+            callers = credentials(base, database_url, issuer, kid)
             overhead = measure_overhead(base, callers, seconds=args.seconds, rounds=args.rounds)
             revocations = measure_revocation(base, other, callers["API token"], args.revocations)
     report(overhead, revocations, args)
