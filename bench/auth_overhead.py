@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import tempfile
 import time
@@ -98,6 +99,8 @@ def measure_revocation(base: str, other: str, owner: dict[str, str], times: int)
             made = client.post(f"{base}/api/me/tokens", json={"name": f"r{n}"}, headers=owner)
             bearer = {"Authorization": f"Bearer {made.json()['token']}"}
             assert client.get(f"{other}/api/me", headers=bearer).status_code == 200
+            # At a random moment of the other process's polling cycle, not in step with it.
+            time.sleep(random.uniform(0, 0.25))
             client.delete(f"{base}/api/me/tokens/{made.json()['id']}", headers=owner)
             started = time.monotonic()
             while client.get(f"{other}/api/me", headers=bearer).status_code != 401:
