@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,11 +17,15 @@ from litestar.types import ASGIApp, Message, Scope
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.access import decision_of, guard
+from api.auth import RENEWED, session_cookies
 from api.bodies import BodyCheckingRequest
+from api.credentials import CredentialCache, watch_revocations
 from api.idempotency import IdempotencyStore
+from api.oidc import OidcVerifier
 from api.parsing import Parser
 from api.problems import EXCEPTION_HANDLERS, rate_limit_headers
 from api.request_log import RequestLogMiddleware
+from api.routes.accounts import MeController, request_sign_in, sign_in_with_link, sign_out
 from api.routes.guests import GuestController
 from api.routes.health import healthz, readyz
 from api.routes.invites import InviteController
@@ -29,8 +34,7 @@ from api.routes.parse import parse
 from api.routes.rsvps import rsvp
 from api.routes.sentry_tunnel import sentry_tunnel, tunnel_lifespan
 from api.state import Services
-from api.token_cache import TokenCache
-from core.db.pool import create_pool
+from core.db.pool import API_ROLE, create_pool
 from core.jobs import create_queues
 from core.ratelimit import RateLimiter
 from core.resources import resource_dir
@@ -43,13 +47,17 @@ _RAPIDOC = resource_dir("vendor") / "rapidoc"
 def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        pool = create_pool(settings.database)
+        pool = create_pool(settings.database, role=API_ROLE)
         # wait=False: start even while PostgreSQL is down; requests answer 503 meanwhile.
         await pool.open(wait=False)
         client = redis_client(settings.redis.url)
-        queues = create_queues(settings.redis, settings.worker, client=client)
+        queues = create_queues(settings.redis, settings.worker, client=client, mail=settings.mail)
         await queues.connect()
-        app.state.services = Services(
+        credentials = CredentialCache()
+        oidc = OidcVerifier(settings.oidc) if settings.oidc else None
+        if oidc is not None:
+            await oidc.start()
+        app.state.services = services = Services(
             settings=settings,
             pool=pool,
             redis=client,
@@ -60,12 +68,21 @@ def create_app(settings: Settings) -> Litestar:
                 ttl=settings.api.idempotency_ttl,
                 prefix=f"{settings.redis.key_prefix}:idem",
             ),
-            tokens=TokenCache(),
+            credentials=credentials,
+            oidc=oidc,
             parser=Parser(),
+        )
+        stop_watching = asyncio.Event()
+        watcher = asyncio.create_task(
+            watch_revocations(credentials, client, settings.redis.key_prefix, stop_watching)
         )
         try:
             yield
         finally:
+            stop_watching.set()
+            await watcher
+            if services.oidc is not None:
+                await services.oidc.aclose()
             await pool.close()
             await client.aclose()
 
@@ -77,6 +94,10 @@ def create_app(settings: Settings) -> Litestar:
             InviteController,
             GuestController,
             rsvp,
+            request_sign_in,
+            sign_in_with_link,
+            sign_out,
+            MeController,
             healthz,
             readyz,
             MetricsController,
@@ -95,7 +116,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[http_metrics().middleware],
         dependencies={"services": Provide(_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        before_send=[_response_headers],
+        before_send=[_response_headers, _renewed_session_cookies],
         openapi_config=OpenAPIConfig(
             title="Tablefor API",
             version="1.0.0",
@@ -156,3 +177,16 @@ async def _response_headers(message: Message, scope: Scope) -> None:
         )
         for name, value in headers.items():
             mutable.add(name, value)
+
+
+async def _renewed_session_cookies(message: Message, scope: Scope) -> None:
+    """A session whose expiry slid forward gets its cookies again, with the new lifetime."""
+    if message["type"] != "http.response.start":
+        return
+    secret = scope.get("state", {}).get(RENEWED)
+    if not secret:
+        return
+    public_url = scope["app"].state.services.settings.api.public_url
+    mutable = MutableScopeHeaders.from_message(message)
+    for cookie in session_cookies(secret, public_url):
+        mutable.add("set-cookie", cookie.to_header(header=""))

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 from api.schemas import GuestOut
 from api.state import Services
 from core.db import invites, rsvps
-from core.db.pool import transaction
+from core.db.pool import as_creator
 from core.domain import Answer
 from core.errors import NotFound
 
@@ -30,7 +30,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 async def guest_list(
     services: Services, slug: str, *, creator_id: int
 ) -> tuple[invites.InviteRow, list[rsvps.GuestRow]]:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         invite = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
         if invite is None:
             raise NotFound("no such invite")
@@ -40,7 +40,7 @@ async def guest_list(
 async def remove(services: Services, slug: str, answer_id: str, *, creator_id: int) -> int:
     """Remove one answer and republish the page; the invite's id."""
     public_id = _public_id(answer_id)
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         invite_id = await invites.lock_owned(conn, slug=slug, creator_id=creator_id)
         if invite_id is None:
             raise NotFound("no such invite")

@@ -25,7 +25,7 @@ from api.schemas import (
 from api.state import Services
 from cdn import layout
 from core.db import invites, stats
-from core.db.pool import Connection, connection, transaction
+from core.db.pool import Connection, as_creator, connection
 from core.domain import DEFAULT_TIMEZONE, EnrichState, InviteStatus, answer_cap
 from core.errors import Conflict, InvalidField, InvalidInput, NotFound, Unavailable
 from core.metrics import CREATES, PARSES
@@ -137,7 +137,8 @@ async def create(
             parsed = await services.parser.parse(body.text, now=now, tz=zone(body.tz))
         new, warnings = build_new_invite(body, parsed, creator_id=creator_id, now=now)
         # One INSERT is its own transaction (the pool is autocommit): the row and its debts of
-        # publishing and enrichment are written together, then both are enqueued.
+        # publishing and enrichment are written together, then both are enqueued. The statement
+        # acts for the creator by itself (see invites.insert), so it needs no `as_creator`.
         async with connection(services.pool) as conn:
             row = await invites.insert(conn, new)
     except InvalidInput:
@@ -163,7 +164,7 @@ async def update(
         raise InvalidInput("nothing to change: send at least one of " + ", ".join(_editable()))
     if isinstance(starts_at := changes.get("starts_at"), datetime):
         check_starts_at(starts_at, now=datetime.now(UTC))
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         current = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
         if current is None:
             raise NotFound("no such invite")
@@ -176,7 +177,7 @@ async def update(
 
 
 async def cancel(services: Services, slug: str, *, creator_id: int) -> invites.InviteRow:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.cancel_owned(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -189,7 +190,7 @@ async def delete(services: Services, slug: str, *, creator_id: int) -> None:
     purged), and once more after the grace period. Enqueued for speed; the sweep runs it from
     PostgreSQL if Redis is down."""
     prefix = layout.invite_prefix(slug)
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         removal = await invites.delete_owned(conn, slug=slug, creator_id=creator_id, prefix=prefix)
     if removal is None:
         raise NotFound("no such invite")
@@ -203,7 +204,7 @@ async def delete(services: Services, slug: str, *, creator_id: int) -> None:
 
 
 async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) -> None:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.request_enrichment(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -211,7 +212,7 @@ async def refresh_restaurant(services: Services, slug: str, *, creator_id: int) 
 
 
 async def get(services: Services, slug: str, *, creator_id: int) -> invites.InviteRow:
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         row = await invites.get_owned(conn, slug=slug, creator_id=creator_id)
     if row is None:
         raise NotFound("no such invite")
@@ -223,7 +224,7 @@ async def list_page(
 ) -> tuple[list[invites.InviteRow], str | None]:
     """Newest first. The cursor is the slug of the last invite of the page before, resolved
     within the creator's own invites: opaque, and it says nothing about anyone else's."""
-    async with transaction(services.pool) as conn:
+    async with as_creator(services.pool, creator_id) as conn:
         before_id = await _resolve_cursor(conn, cursor, creator_id=creator_id) if cursor else None
         rows = await invites.list_owned(
             conn, creator_id=creator_id, before_id=before_id, limit=limit + 1
@@ -242,9 +243,11 @@ async def _resolve_cursor(conn: Connection, cursor: str, *, creator_id: int) -> 
     return found
 
 
-async def described(services: Services, rows: list[invites.InviteRow]) -> list[InviteOut]:
-    """The invites as the API shows them, with their opens, answers and conversion."""
-    async with connection(services.pool) as conn:
+async def described(
+    services: Services, rows: list[invites.InviteRow], *, creator_id: int
+) -> list[InviteOut]:
+    """The creator's invites as the API shows them, with their opens, answers and conversion."""
+    async with as_creator(services.pool, creator_id) as conn:
         counts = await stats.for_invites(conn, invite_ids=[row.id for row in rows])
     public_url = services.settings.api.public_url
     return [to_out(row, public_url, counts=counts.get(row.id)) for row in rows]

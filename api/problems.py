@@ -19,6 +19,7 @@ _STATUS: dict[type[errors.TableforError], int] = {
     errors.MalformedInput: 400,
     errors.NotFound: 404,
     errors.Unauthorized: 401,
+    errors.Forbidden: 403,
     errors.InvalidInput: 422,
     errors.Conflict: 409,
     errors.IdempotencyMismatch: 422,

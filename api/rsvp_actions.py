@@ -10,7 +10,7 @@ from redis.exceptions import RedisError
 from api.schemas import RsvpIn, RsvpOut
 from api.state import Services
 from core.db import invites, rsvps
-from core.db.pool import transaction
+from core.db.pool import as_recipient
 from core.domain import Answer, InviteStatus, answer_cap
 from core.errors import Conflict, NotFound
 from core.metrics import RSVPS
@@ -30,7 +30,7 @@ class InviteClosed(Conflict):
 async def answer(services: Services, slug: str, body: RsvpIn) -> tuple[RsvpOut, int]:
     key = body.participant_key or new_participant_key()
     name = " ".join(body.name.split())
-    async with transaction(services.pool) as conn:
+    async with as_recipient(services.pool, slug) as conn:
         invite = await invites.lock_for_answer(conn, slug=slug)
         if invite is None:
             raise NotFound("no such invite")

@@ -9,9 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import SkipValidation
 from psycopg_pool import AsyncConnectionPool
 
+from api.credentials import CredentialCache
 from api.idempotency import IdempotencyStore
+from api.oidc import OidcVerifier
 from api.parsing import Parser
-from api.token_cache import TokenCache
 from core.db.pool import Connection
 from core.jobs import Queues
 from core.ratelimit import RateLimiter
@@ -26,7 +27,8 @@ class Services:
     queues: Queues
     limiter: RateLimiter
     idempotency: IdempotencyStore
-    tokens: TokenCache
+    credentials: CredentialCache
+    oidc: OidcVerifier | None  # None: no OpenID Connect issuer is configured
     parser: Parser
 
 

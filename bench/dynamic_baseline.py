@@ -15,7 +15,7 @@ from litestar import Litestar, Response, get
 
 from cdn import layout
 from core.db import invites
-from core.db.pool import connection, create_pool
+from core.db.pool import WORKER_ROLE, connection, create_pool
 from core.settings import Settings
 from renderer.model import OgImageRef, Site
 from renderer.og_image import HEIGHT, WIDTH
@@ -27,7 +27,7 @@ from workers.snapshot import load
 
 def app_from_env() -> Litestar:
     settings = Settings.from_env()
-    pool = create_pool(settings.database)
+    pool = create_pool(settings.database, role=WORKER_ROLE)  # it reads as a renderer does
     templates = load_templates()
     script = (templates_dir() / "assets" / "app.js").read_bytes()
     site = Site(

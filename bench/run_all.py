@@ -15,6 +15,7 @@ BENCHMARKS = (
     "render_speed",
     "og_image",
     "create_invites",
+    "auth_overhead",
     "publish_latency",
     "read_path",
     "page_speed",

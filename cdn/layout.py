@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+from urllib.parse import quote
 
 from cdn.storage.base import StoredObject
 
@@ -146,13 +147,13 @@ def calendar_key(slug: str) -> str:
     return f"i/{slug}/invite.ics"
 
 
+def invite_prefix(slug: str) -> str:
+    """Every object an invite ever published lives under this prefix."""
+    return f"i/{slug}/"
+
+
 def og_image_key(slug: str, image: bytes) -> str:
     return f"i/{slug}/og-{_digest(image)}.jpg"
-
-
-def invite_prefix(slug: str) -> str:
-    """The folder holding every object an invite ever published (and only its objects)."""
-    return f"i/{slug}/"
 
 
 def photo_base(restaurant_id: int, original: bytes) -> str:
@@ -193,6 +194,18 @@ def url_of(public_url: str, path: str) -> str:
 
 def page_url(public_url: str, slug: str) -> str:
     return url_of(public_url, page_path(slug))
+
+
+SIGN_IN_LINK_PATH = "/signin/link"
+
+
+def sign_in_link_url(public_url: str, token: str, next_path: str | None = None) -> str:
+    """The link a sign-in e-mail carries. The token rides in the fragment: it never reaches a
+    server's log, and a link scanner's GET consumes nothing (the page POSTs it)."""
+    fragment = f"token={token}"
+    if next_path:
+        fragment += f"&next={quote(next_path, safe='/')}"
+    return f"{url_of(public_url, SIGN_IN_LINK_PATH)}#{fragment}"
 
 
 def rsvp_action_path(slug: str) -> str:

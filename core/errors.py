@@ -43,6 +43,10 @@ class Unauthorized(TableforError):
     """No valid credentials were presented."""
 
 
+class Forbidden(TableforError):
+    """The caller is known but this request may not proceed (a cross-site or unsigned one)."""
+
+
 class Unavailable(TableforError):
     """A backing service (PostgreSQL, Redis) cannot be reached; try again shortly."""
 

@@ -18,11 +18,13 @@ import redis.asyncio as aioredis
 from saq.queue.redis import RedisQueue
 
 from core.logs import current_request_id
-from core.settings import RedisSettings, WorkerSettings
+from core.settings import MailSettings, RedisSettings, WorkerSettings
 
 ENRICH = "enrich"
 PUBLISH = "publish"
 REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
+SIGN_IN_MAIL = "sign_in_mail"
+ERASE = "erase"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,14 @@ class JobOptions:
         }
 
 
+PUBLISH_TIMEOUT = 30  # seconds: what a publish may take before the worker cancels it
+
+
 def publish_options(settings: WorkerSettings) -> JobOptions:
     """Local work plus storage writes and a purge: quick retries that ride out a short storage
     or CDN outage; then a dead letter, and the invite waits for a replay (workers/tasks.py)."""
     return JobOptions(
-        timeout=30,
+        timeout=PUBLISH_TIMEOUT,
         heartbeat=5,
         retries=settings.publish_attempts,
         retry_delay=settings.publish_retry_delay,
@@ -77,6 +82,38 @@ def enrich_options(settings: WorkerSettings) -> JobOptions:
     )
 
 
+def mail_options(settings: MailSettings) -> JobOptions:
+    """An SMTP server that is down is retried with growing waits, then dead-lettered."""
+    return JobOptions(
+        timeout=max(10, round(settings.timeout * 3)),
+        heartbeat=10,
+        retries=settings.attempts,
+        retry_delay=settings.retry_delay,
+        retry_backoff=settings.retry_cap,
+        ttl=3600,
+    )
+
+
+# Deleting a gone invite's objects and purging them: storage and CDN calls, retried; the debt
+# stays in PostgreSQL (erasures) and the sweep re-enqueues it, so a give-up loses nothing.
+ERASE_OPTIONS = JobOptions(
+    timeout=120, heartbeat=10, retries=5, retry_delay=1.0, retry_backoff=30.0, ttl=600
+)
+DEFAULT_MAIL = MailSettings(
+    smtp_url=None,
+    mail_from="Tablefor <no-reply@tablefor.invalid>",
+    ca_file=None,
+    timeout=10.0,
+    attempts=6,
+    retry_delay=2.0,
+    retry_cap=60.0,
+)
+
+
+def sign_in_mail_key(sign_in_id: str) -> str:
+    return f"signin:{sign_in_id}"
+
+
 def enrich_key(invite_id: int) -> str:
     return f"enrich:{invite_id}"
 
@@ -101,15 +138,33 @@ class Queues:
 
     publish: RedisQueue
     enrich: RedisQueue
+    accounts: RedisQueue  # sign-in mails and erasures: slow networks of their own
     options: dict[str, JobOptions]  # by task name
 
     async def connect(self) -> None:
         await self.publish.connect()
         await self.enrich.connect()
+        await self.accounts.connect()
 
     async def disconnect(self) -> None:
+        await self.accounts.disconnect()
         await self.enrich.disconnect()
         await self.publish.disconnect()
+
+    async def request_sign_in_mail(self, sign_in_id: str) -> bool:
+        job = await self.accounts.enqueue(
+            SIGN_IN_MAIL,
+            key=sign_in_mail_key(sign_in_id),
+            sign_in_id=sign_in_id,
+            request_id=current_request_id(),
+            **self.options[SIGN_IN_MAIL].as_kwargs(),
+        )
+        return job is not None
+
+    async def request_erase(self) -> bool:
+        """Pay every erasure that is due (one job at a time does it)."""
+        job = await self.accounts.enqueue(ERASE, key=ERASE, **self.options[ERASE].as_kwargs())
+        return job is not None
 
     async def request_enrich(self, invite_id: int) -> bool:
         """True if a job was enqueued, False if one for this invite is already queued or
@@ -151,7 +206,11 @@ class Queues:
 
 
 def create_queues(
-    redis: RedisSettings, worker: WorkerSettings, *, client: aioredis.Redis | None = None
+    redis: RedisSettings,
+    worker: WorkerSettings,
+    *,
+    client: aioredis.Redis | None = None,
+    mail: MailSettings = DEFAULT_MAIL,
 ) -> Queues:
     """The queues on `client`, or on a client of their own (TCP or unix socket: SAQ's own
     from_url takes no unix URL)."""
@@ -161,9 +220,12 @@ def create_queues(
     return Queues(
         publish=RedisQueue(client, name=redis.queue_name),
         enrich=RedisQueue(client, name=f"{redis.queue_name}-enrich"),
+        accounts=RedisQueue(client, name=f"{redis.queue_name}-accounts"),
         options={
             PUBLISH: publish_options(worker),
             ENRICH: enrich_options(worker),
             REMOVE: REMOVE_OPTIONS,
+            SIGN_IN_MAIL: mail_options(mail),
+            ERASE: ERASE_OPTIONS,
         },
     )

@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -54,12 +55,15 @@ class Limit(enum.StrEnum):
     ENRICH = "enrich"
     RSVP = "rsvp"
     ERRORS = "errors"  # front-end error reports through the Sentry tunnel
+    SIGN_IN = "signin"  # asking for a sign-in e-mail (also limited per address)
+    AUTH = "auth"  # using a sign-in link, making API tokens
 
 
 class Budget(msgspec.Struct, frozen=True):
     per_ip: RateLimit  # an IPv4 address, or an IPv6 /64 (core.ratelimit.client_key)
     per_creator: RateLimit | None  # None: anonymous callers only (RSVPs)
     per_invite: RateLimit | None = None  # all callers together, on routes of one invite
+    per_address: RateLimit | None = None  # per e-mail address (sign-in mails)
 
 
 # (limit, window in seconds) per IP, and per creator where creators are involved.
@@ -71,6 +75,8 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
     Limit.ENRICH: ((30, 60), (60, 3600)),
     Limit.RSVP: ((30, 60), None),
     Limit.ERRORS: ((10, 60), None),
+    Limit.SIGN_IN: ((20, 600), None),
+    Limit.AUTH: ((30, 60), (30, 3600)),
 }
 # (limit, window) per invite, whoever calls: answers from many addresses still stop somewhere.
 # It refills twice as fast as one client may send (RSVP_PER_IP), so no single client can use
@@ -78,6 +84,8 @@ _BUDGETS: dict[Limit, tuple[tuple[int, int], tuple[int, int] | None]] = {
 _INVITE_BUDGETS: dict[Limit, tuple[int, int]] = {
     Limit.RSVP: (60, 60),
 }
+# Per e-mail address, whoever asks: a mailbox gets a few sign-in mails an hour at most.
+_ADDRESS_BUDGETS: dict[Limit, tuple[int, int]] = {Limit.SIGN_IN: (5, 3600)}
 
 
 class ApiSettings(msgspec.Struct, frozen=True):
@@ -147,6 +155,25 @@ class WorkerSettings(msgspec.Struct, frozen=True):
     removal_delay: float  # seconds a replaced object stays (a cached page may still show it)
 
 
+class MailSettings(msgspec.Struct, frozen=True):
+    smtp_url: str | None  # smtp://[user:password@]host:port (STARTTLS when offered), smtps://…
+    mail_from: str
+    ca_file: Path | None  # extra CA bundle for the SMTP server's certificate
+    timeout: float
+    attempts: int  # total attempts of a sign-in mail before a dead letter
+    retry_delay: float  # first retry's delay; doubles, jittered
+    retry_cap: float
+
+
+class OidcSettings(msgspec.Struct, frozen=True):
+    issuer: str
+    audience: str
+    algorithms: tuple[str, ...]  # asymmetric only
+    jwks_cooldown: float  # seconds between key-set fetches caused by an unknown key id
+    jwks_max_age: float  # refresh the key set in the background after this long
+    timeout: float
+
+
 class ObservabilitySettings(msgspec.Struct, frozen=True):
     sentry_dsn: str | None
     environment: str
@@ -183,6 +210,8 @@ class Settings(msgspec.Struct, frozen=True):
     worker: WorkerSettings
     observability: ObservabilitySettings
     opens: OpensSettings
+    mail: MailSettings
+    oidc: OidcSettings | None  # None: OpenID Connect bearer tokens are not accepted
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -223,6 +252,8 @@ class Settings(msgspec.Struct, frozen=True):
                 removal_delay=env.number("TABLEFOR_REMOVAL_DELAY", 60.0, low=0.0, high=86_400.0),
             ),
             opens=opens_from(env, data_dir),
+            mail=mail_from_env(env),
+            oidc=oidc_from_env(env),
             # Last: it lists the secrets every other part read.
             observability=_observability(env),
         )
@@ -269,17 +300,23 @@ def limit_variables(value: int) -> dict[str, str]:
         f"TABLEFOR_LIMIT_{limit.upper()}_PER_{who}": str(value)
         for limit, (_, per_creator) in _BUDGETS.items()
         for who in ("IP", "CREATOR")[: 2 if per_creator else 1]
-    } | {f"TABLEFOR_LIMIT_{limit.upper()}_PER_INVITE": str(value) for limit in _INVITE_BUDGETS}
+    } | {
+        f"TABLEFOR_LIMIT_{limit.upper()}_PER_{who}": str(value)
+        for who, budgets in (("INVITE", _INVITE_BUDGETS), ("ADDRESS", _ADDRESS_BUDGETS))
+        for limit in budgets
+    }
 
 
 def _budget(env: Env, limit: Limit) -> Budget:
     per_ip, per_creator = _BUDGETS[limit]
     per_invite = _INVITE_BUDGETS.get(limit)
+    per_address = _ADDRESS_BUDGETS.get(limit)
     name = f"{limit.upper()}_PER"
     return Budget(
         per_ip=_limit(env, f"{name}_IP", *per_ip),
         per_creator=_limit(env, f"{name}_CREATOR", *per_creator) if per_creator else None,
         per_invite=_limit(env, f"{name}_INVITE", *per_invite) if per_invite else None,
+        per_address=_limit(env, f"{name}_ADDRESS", *per_address) if per_address else None,
     )
 
 
@@ -402,4 +439,63 @@ def opens_from(env: Env, data_dir: Path) -> OpensSettings:
         count=env.flag("TABLEFOR_COUNT_OPENS", True),
         spool_dir=env.path("TABLEFOR_OPENS_SPOOL", data_dir / "opens").absolute(),
         ingest_interval=env.number("TABLEFOR_OPENS_INTERVAL", 1.0, low=0.05, high=3600.0),
+    )
+
+
+_ASYMMETRIC = (
+    *("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"),
+    "EdDSA",
+)
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def mail_from_env(env: Env) -> MailSettings:
+    smtp_url = env.url("TABLEFOR_SMTP_URL", None, schemes=("smtp", "smtps"))
+    sender = env.optional_text("TABLEFOR_MAIL_FROM")
+    if smtp_url is not None and sender is None:
+        raise SettingsError("TABLEFOR_MAIL_FROM: required when TABLEFOR_SMTP_URL is set")
+    if sender is not None and not _ADDRESS_IN.search(sender):
+        raise SettingsError(f"TABLEFOR_MAIL_FROM: no e-mail address in {sender!r}")
+    ca_file = env.optional_text("TABLEFOR_SMTP_CA_FILE")
+    return MailSettings(
+        smtp_url=smtp_url,
+        mail_from=sender or "Tablefor <no-reply@tablefor.invalid>",
+        ca_file=Path(ca_file).expanduser().absolute() if ca_file else None,
+        timeout=env.number("TABLEFOR_SMTP_TIMEOUT", 10.0, low=0.1, high=120),
+        attempts=env.integer("TABLEFOR_MAIL_ATTEMPTS", 6, low=1, high=50),
+        retry_delay=env.number("TABLEFOR_MAIL_RETRY_DELAY", 2.0, low=0.0, high=3600.0),
+        retry_cap=env.number("TABLEFOR_MAIL_RETRY_CAP", 60.0, low=0.0, high=86_400.0),
+    )
+
+
+_ADDRESS_IN = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+
+
+def oidc_from_env(env: Env) -> OidcSettings | None:
+    # Checked as a URL, kept exactly as written: `iss` must match it character for character
+    # (Auth0's ends with a slash, for one).
+    issuer = env.raw("TABLEFOR_OIDC_ISSUER")
+    env.url("TABLEFOR_OIDC_ISSUER", None, schemes=("https", "http"))
+    audience = env.optional_text("TABLEFOR_OIDC_AUDIENCE")
+    if issuer is None and audience is None:
+        return None
+    if issuer is None or audience is None:
+        missing = "TABLEFOR_OIDC_ISSUER" if issuer is None else "TABLEFOR_OIDC_AUDIENCE"
+        raise SettingsError(f"{missing}: required with the other OpenID Connect setting")
+    if issuer.startswith("http://") and urlsplit(issuer).hostname not in _LOOPBACK_HOSTS:
+        raise SettingsError("TABLEFOR_OIDC_ISSUER: must be https (http only on loopback)")
+    listed = env.text("TABLEFOR_OIDC_ALGORITHMS", "RS256,ES256")
+    algorithms = tuple(name.strip() for name in listed.split(",") if name.strip())
+    refused = [name for name in algorithms if name not in _ASYMMETRIC]
+    if refused or not algorithms:
+        raise SettingsError(
+            f"TABLEFOR_OIDC_ALGORITHMS: only asymmetric algorithms, not {', '.join(refused)}"
+        )
+    return OidcSettings(
+        issuer=issuer,
+        audience=audience,
+        algorithms=algorithms,
+        jwks_cooldown=env.number("TABLEFOR_OIDC_JWKS_COOLDOWN", 30.0, low=0.0, high=3600.0),
+        jwks_max_age=env.number("TABLEFOR_OIDC_JWKS_MAX_AGE", 3600.0, low=1.0, high=86_400.0),
+        timeout=env.number("TABLEFOR_OIDC_TIMEOUT", 3.0, low=0.1, high=60.0),
     )

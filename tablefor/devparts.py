@@ -1,10 +1,11 @@
-"""Parts only `tablefor dev` needs: the fake Places service when no Google key is set, and a
-note of the dev edge for commands run beside it (`tablefor purge`, `tablefor render`)."""
+"""Parts only `tablefor dev` needs: the fake Places service when no Google key is set, a local
+SMTP server that prints sign-in links when no SMTP server is set, and a note of the dev edge
+for commands run beside it (`tablefor purge`, `tablefor render`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from core.settings import Settings
@@ -36,6 +37,36 @@ def dev_places(environ: Mapping[str, str]) -> Iterator[dict[str, str]]:
         }
     finally:
         server.stop()
+
+
+DEV_MAIL_FROM = "Tablefor (dev) <signin@tablefor.invalid>"
+
+
+@contextmanager
+def dev_mail(environ: Mapping[str, str], say: Callable[[str], None]) -> Iterator[dict[str, str]]:
+    """The environment the parts need for mail: a local SMTP server that catches every mail
+    and `say`s each sign-in link (the console is the inbox), unless TABLEFOR_SMTP_URL is set."""
+    if environ.get("TABLEFOR_SMTP_URL"):
+        yield {}
+        return
+    try:
+        from devkit.mail import CaughtMail, MailCatcher
+    except ImportError:  # an installed wheel has no dev kit: sign-in mails then dead-letter
+        yield {}
+        return
+
+    def announce(mail: CaughtMail) -> None:
+        to = ", ".join(mail.recipients)
+        say(
+            f"sign-in link for {to}: {mail.link}" if mail.link else f"mail for {to}: {mail.subject}"
+        )
+
+    catcher = MailCatcher(on_mail=announce)
+    url = catcher.start()
+    try:
+        yield {"TABLEFOR_SMTP_URL": url, "TABLEFOR_MAIL_FROM": DEV_MAIL_FROM}
+    finally:
+        catcher.stop()
 
 
 def note_dev_edge(settings: Settings, varnish_url: str) -> None:

@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 # Embedded servers for tests live here; pgserver (as root) makes its parents world-readable.
 TEST_DATA_DIR = REPO / "var" / "test"
 CLIENT_IP = "198.51.100.7"
+API_BASE = "http://invites.test"  # also the tests' TABLEFOR_PUBLIC_URL
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def make_env(database_url: str, redis_url: str, data_dir: Path) -> dict[str, str
         "TABLEFOR_QUEUE": f"test-{run_id}",
         "TABLEFOR_REDIS_PREFIX": f"test-{run_id}",
         "TABLEFOR_DATA_DIR": str(data_dir),
-        "TABLEFOR_PUBLIC_URL": "http://invites.test",
+        "TABLEFOR_PUBLIC_URL": API_BASE,
         "TABLEFOR_NOMINATIM_DISABLED": "true",
         # Generous limits so tests exercise behaviour, not throttling; the rate-limit tests
         # set their own.
@@ -112,17 +113,26 @@ def settings(env: dict[str, str]) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def api_client(
+async def api_transport(
     settings: Settings, *, client_ip: str = CLIENT_IP
-) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client over the full ASGI stack the server runs, lifespan included."""
+) -> AsyncIterator[httpx.ASGITransport]:
+    """The full ASGI stack the server runs, lifespan included: one API process, in effect."""
     from api.app import create_app, wrap_for_server
 
     app = create_app(settings)
     transport = httpx.ASGITransport(app=wrap_for_server(app, settings), client=(client_ip, 40000))
+    async with _lifespan(app):
+        yield transport
+
+
+@contextlib.asynccontextmanager
+async def api_client(
+    settings: Settings, *, client_ip: str = CLIENT_IP
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client over the full ASGI stack the server runs, lifespan included."""
     async with (
-        _lifespan(app),
-        httpx.AsyncClient(transport=transport, base_url="http://invites.test") as client,
+        api_transport(settings, client_ip=client_ip) as transport,
+        httpx.AsyncClient(transport=transport, base_url=API_BASE) as client,
     ):
         yield client
 
@@ -152,9 +162,28 @@ async def _lifespan(app: Any) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async with api_client(settings) as client:
+async def api_app(settings: Settings) -> AsyncIterator[httpx.ASGITransport]:
+    """One API process; `api` and every `browser` talk to it."""
+    async with api_transport(settings) as transport:
+        yield transport
+
+
+@pytest.fixture
+async def api(api_app: httpx.ASGITransport) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=api_app, base_url=API_BASE) as client:
         yield client
+
+
+@pytest.fixture
+async def browser(api_app: httpx.ASGITransport) -> AsyncIterator[Any]:
+    """Makes clients with cookie jars of their own (browsers) on the `api` process."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def new() -> httpx.AsyncClient:
+            client = httpx.AsyncClient(transport=api_app, base_url=API_BASE)
+            return await stack.enter_async_context(client)
+
+        yield new
 
 
 @pytest.fixture
@@ -202,9 +231,26 @@ def with_places(env: dict[str, str], fake_places: Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker_env(env: dict[str, str], fake_places: Any) -> dict[str, str]:
-    """`env` plus the fake places service; the worker's settings come from this."""
-    return with_places(env, fake_places)
+def mail_catcher() -> Iterator[Any]:
+    """A real SMTP server on loopback that keeps every mail (devkit/mail.py)."""
+    from devkit.mail import MailCatcher
+
+    with MailCatcher() as catcher:
+        yield catcher
+
+
+MAIL_FROM = "Tablefor <signin@invites.test>"
+
+
+def with_mail(env: dict[str, str], catcher: Any) -> dict[str, str]:
+    env.update({"TABLEFOR_SMTP_URL": catcher.url, "TABLEFOR_MAIL_FROM": MAIL_FROM})
+    return env
+
+
+@pytest.fixture
+def worker_env(env: dict[str, str], fake_places: Any, mail_catcher: Any) -> dict[str, str]:
+    """`env` plus the fake places service and the mail catcher; the worker's settings."""
+    return with_mail(with_places(env, fake_places), mail_catcher)
 
 
 @pytest.fixture

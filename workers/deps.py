@@ -1,7 +1,7 @@
 """What the tasks use, opened once when a worker starts and closed when it stops.
 
 Publishing needs only `Publisher`; `tablefor render` opens that alone. The worker adds the
-queues and the enricher.
+queues, the enricher and the mailer. The database pool acts as the worker's role.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from cdn.purge.base import Purger
 from cdn.purge.factory import create_purger
 from cdn.storage.base import Storage
 from cdn.storage.factory import create_storage
-from core.db.pool import Connection, create_pool, translated_errors
+from core.db.pool import WORKER_ROLE, Connection, create_pool, translated_errors
 from core.jobs import Queues, create_queues
 from core.observability import public_dsn
 from core.ratelimit import RateLimiter
@@ -27,6 +27,7 @@ from renderer.fonts import FontSet, load_fonts, require_complex_shaping
 from renderer.model import Site
 from renderer.page import Templates
 from workers.enrichment import Enricher
+from workers.mail import Mailer
 from workers.providers.setup import provider_slots
 from workers.site import load_templates, publish_site
 
@@ -53,6 +54,7 @@ class Deps:
     publisher: Publisher
     queues: Queues
     enricher: Enricher
+    mailer: Mailer
 
     @property
     def pool(self) -> AsyncConnectionPool[Connection]:
@@ -69,7 +71,7 @@ async def opened_publisher(
     command says `wait=True` to fail at once instead.
     """
     require_complex_shaping()  # Hindi names must shape: fail at start, not in every image
-    pool = create_pool(settings.database)
+    pool = create_pool(settings.database, role=WORKER_ROLE)
     async with translated_errors():
         await pool.open(wait=wait, timeout=settings.database.connect_timeout)
     purger = purger or create_purger(settings.purge, public_url=settings.api.public_url)
@@ -101,7 +103,7 @@ async def opened_publisher(
 
 @contextlib.asynccontextmanager
 async def opened_deps(settings: Settings) -> AsyncIterator[Deps]:
-    queues = create_queues(settings.redis, settings.worker)
+    queues = create_queues(settings.redis, settings.worker, mail=settings.mail)
     await queues.connect()
     try:
         async with opened_publisher(settings) as publisher:
@@ -113,7 +115,13 @@ async def opened_deps(settings: Settings) -> AsyncIterator[Deps]:
                 reuse=timedelta(days=settings.places.reuse_days),
             )
             try:
-                yield Deps(settings=settings, publisher=publisher, queues=queues, enricher=enricher)
+                yield Deps(
+                    settings=settings,
+                    publisher=publisher,
+                    queues=queues,
+                    enricher=enricher,
+                    mailer=Mailer(settings.mail),
+                )
             finally:
                 await enricher.aclose()
     finally:

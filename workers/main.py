@@ -16,13 +16,15 @@ from core import jobs, logs
 from core.jobs import JobOptions
 from core.observability import init_sentry
 from core.settings import Settings
-from workers import tasks
+from workers import accounts, tasks
 from workers.deps import Deps, opened_deps
 from workers.gauges import sample_forever
 from workers.opens import ingest_forever
 from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
+
+ACCOUNTS_CONCURRENCY = 4  # sign-in mails and erasures: few, and mostly waiting on the network
 
 
 def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
@@ -56,6 +58,11 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
         worker(deps.queues.publish, on_publish_queue, settings.worker.concurrency),
         worker(
             deps.queues.enrich, [(jobs.ENRICH, tasks.enrich)], settings.worker.enrich_concurrency
+        ),
+        worker(
+            deps.queues.accounts,
+            [(jobs.SIGN_IN_MAIL, accounts.send_sign_in_mail), (jobs.ERASE, accounts.erase)],
+            ACCOUNTS_CONCURRENCY,
         ),
     ]
 
@@ -96,8 +103,9 @@ async def after_process(ctx: dict[str, Any]) -> None:
     )
     # No attempts left: SAQ will not run it again. (A removal has one attempt a job and counts
     # its tries in PostgreSQL: the sweep runs it again, and it gives up by itself.)
-    if job.status == Status.FAILED and job.function in (jobs.PUBLISH, jobs.ENRICH):
-        await tasks.give_up(
+    if job.status == Status.FAILED and job.function != jobs.REMOVE:
+        give_up = accounts.give_up if job.function in accounts.TASKS else tasks.give_up
+        await give_up(
             ctx["deps"], job.function, dict(job.kwargs or {}), job.error or "failed", job.attempts
         )
     elif job.status == Status.COMPLETE and job.function == jobs.PUBLISH:
@@ -125,7 +133,7 @@ async def run_worker(settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopping.set)
-        names = [deps.queues.publish.name, deps.queues.enrich.name]
+        names = [deps.queues.publish.name, deps.queues.enrich.name, deps.queues.accounts.name]
         log.info("worker starting", extra={"queues": names})
         running = [asyncio.create_task(worker.start()) for worker in workers]
         # Beside the queues: the sweep, the opens from the edge's spool, and the gauges.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from core.db import invite_work, locks, removals
+from core.db import erasures, invite_work, locks, removals, sign_in
 from core.db.pool import connection
 from core.errors import Unavailable
 from workers.deps import Deps
@@ -28,6 +28,9 @@ BATCH = 500
 PUBLISH_GRACE_S = 1.0
 ENRICH_GRACE_S = 15.0
 REMOVAL_GRACE_S = 1.0  # a removal due is scheduled in the queue already, when Redis had it
+MAIL_GRACE_S = 5.0
+MAIL_MAX_AGE_S = 3600.0  # a sign-in mail later than this helps nobody
+SIGN_IN_KEPT_S = 86_400.0  # then requests (and the addresses in them) are forgotten
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +39,8 @@ class SweepReport:
     publishes: int
     enrichments: int
     removals: int = 0
+    mails: int = 0
+    erasing: bool = False
 
 
 async def sweep_once(deps: Deps) -> SweepReport:
@@ -45,19 +50,31 @@ async def sweep_once(deps: Deps) -> SweepReport:
         unpublished = await invite_work.unpublished(conn, grace=PUBLISH_GRACE_S, limit=BATCH)
         pending = await invite_work.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
         due = await removals.due(conn, grace=REMOVAL_GRACE_S, limit=BATCH)
+        unsent = await sign_in.unsent(conn, grace=MAIL_GRACE_S, max_age=MAIL_MAX_AGE_S, limit=BATCH)
+        erasing = bool(await erasures.due(conn, limit=1))
+        await sign_in.prune(conn, older_than_s=SIGN_IN_KEPT_S)
     published = [await deps.queues.request_publish(debt.invite_id) for debt in unpublished]
     enriched = [await deps.queues.request_enrich(debt.invite_id) for debt in pending]
     removed = [await deps.queues.request_removal(removal_id) for removal_id in due]
+    mailed = [await deps.queues.request_sign_in_mail(str(request)) for request in unsent]
+    if erasing:
+        await deps.queues.request_erase()
     report = SweepReport(
-        led=True, publishes=sum(published), enrichments=sum(enriched), removals=sum(removed)
+        led=True,
+        publishes=sum(published),
+        enrichments=sum(enriched),
+        removals=sum(removed),
+        mails=sum(mailed),
+        erasing=erasing,
     )
-    if report.publishes or report.enrichments or report.removals:
+    if report.publishes or report.enrichments or report.removals or report.mails:
         log.info(
             "sweep re-enqueued",
             extra={
                 "publishes": report.publishes,
                 "enrichments": report.enrichments,
                 "removals": report.removals,
+                "mails": report.mails,
             },
         )
     return report

@@ -66,7 +66,8 @@ class InviteController(Controller):
             services, creator_id=creator_id, cursor=cursor, limit=limit
         )
         return InviteList(
-            items=await invite_actions.described(services, rows), next_cursor=next_cursor
+            items=await invite_actions.described(services, rows, creator_id=creator_id),
+            next_cursor=next_cursor,
         )
 
     @get("/{slug:str}", summary="One of my invites")
@@ -80,7 +81,7 @@ class InviteController(Controller):
         """With its `stats`: opens, unique opens, answers by kind, and conversion."""
         row = await invite_actions.get(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return (await invite_actions.described(services, [row]))[0]
+        return (await invite_actions.described(services, [row], creator_id=creator_id))[0]
 
     @patch(
         "/{slug:str}", summary="Edit title, message, time or party size", opt={LIMIT: Limit.EDIT}
@@ -96,7 +97,7 @@ class InviteController(Controller):
         """The page is re-published with the change."""
         row = await invite_actions.update(services, slug, data, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return (await invite_actions.described(services, [row]))[0]
+        return (await invite_actions.described(services, [row], creator_id=creator_id))[0]
 
     @delete(
         "/{slug:str}",
@@ -129,7 +130,7 @@ class InviteController(Controller):
             return Response(DeletedInvite(slug=slug), status_code=202)
         row = await invite_actions.cancel(services, slug, creator_id=creator_id)
         request.state["invite_id"] = row.id
-        return Response((await invite_actions.described(services, [row]))[0])
+        return Response((await invite_actions.described(services, [row], creator_id=creator_id))[0])
 
     @post(
         "/{slug:str}/enrich",

@@ -42,6 +42,11 @@ WHERE NOT EXISTS (SELECT 1 FROM open)
 RETURNING id
 """
 
+_RECORD_NEW = """
+INSERT INTO dead_letters (task, arguments, error, attempts, invite_id)
+VALUES (%(task)s, %(arguments)s, %(error)s, %(attempts)s, NULL)
+"""
+
 _OPEN = (
     "SELECT "
     + _COLUMNS
@@ -72,6 +77,20 @@ async def record(
         "invite_id": invite_id,
     }
     await conn.execute(_RECORD, params)
+
+
+async def record_separately(
+    conn: Connection, *, task: str, arguments: dict[str, Any], error: str, attempts: int
+) -> None:
+    """A letter of its own, for jobs that name no invite (a sign-in mail): `record` would merge
+    every such job of a task into one letter."""
+    params = {
+        "task": task,
+        "arguments": Jsonb(arguments),
+        "error": error[-4000:],
+        "attempts": attempts,
+    }
+    await conn.execute(_RECORD_NEW, params)
 
 
 async def list_open(conn: Connection, *, limit: int = 100) -> list[DeadLetter]:

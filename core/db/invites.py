@@ -85,15 +85,19 @@ COLUMNS: LiteralString = """
     updated_at, cancelled_at, swiggy_id_ignored, publish_failed_at
 """
 
+# One statement, so a create stays one round trip on the autocommit pool. It acts for the
+# creator itself: the row comes out of a subquery that sets `tablefor.creator_id` for this
+# statement's own transaction, before row-level security checks the new row against it.
 _INSERT = (
     """
 INSERT INTO invites (slug, creator_id, source, title, message, host_name, restaurant_name, area,
     city, swiggy_restaurant_id, starts_at, timezone, party_size, close_when_full, max_answers,
     booking_id, offer, enrich_state, parse_outcome)
-VALUES (%(slug)s, %(creator_id)s, %(source)s, %(title)s, %(message)s, %(host_name)s,
+SELECT %(slug)s, %(creator_id)s, %(source)s, %(title)s, %(message)s, %(host_name)s,
     %(restaurant_name)s, %(area)s, %(city)s, %(swiggy_restaurant_id)s, %(starts_at)s,
     %(timezone)s, %(party_size)s, %(close_when_full)s, %(max_answers)s, %(booking_id)s,
-    %(offer)s, %(enrich_state)s, %(parse_outcome)s)
+    %(offer)s, %(enrich_state)s, %(parse_outcome)s
+FROM (SELECT set_config('tablefor.creator_id', %(creator_id)s::text, true)) AS acting_for
 RETURNING """
     + COLUMNS
 )

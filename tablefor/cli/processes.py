@@ -193,7 +193,7 @@ def dev(port: int, data_dir: Path | None) -> None:
     """The whole system on one machine, behind one URL. Ctrl-C stops everything."""
     from cdn.edge import ensure_installed
     from core.db.migrate import migrate as apply
-    from tablefor.devparts import dev_places, forget_dev_edge, note_dev_edge
+    from tablefor.devparts import dev_mail, dev_places, forget_dev_edge, note_dev_edge
 
     # SIGTERM and SIGHUP (a closed terminal) stop everything as cleanly as Ctrl-C does.
     for signum in (signal.SIGTERM, signal.SIGHUP):
@@ -207,8 +207,12 @@ def dev(port: int, data_dir: Path | None) -> None:
     environ.setdefault("TABLEFOR_PURGE", "varnish")
     environ.setdefault("TABLEFOR_VARNISH_URL", edge_url)
     ensure_installed()
-    with resolved_environment(environ) as resolved, dev_places(resolved) as places:
-        parts_env = resolved | places  # what the parts are started with
+    with (
+        resolved_environment(environ) as resolved,
+        dev_places(resolved) as places,
+        dev_mail(resolved, say=lambda line: click.echo(line, err=True)) as mail,
+    ):
+        parts_env = resolved | places | mail  # what the parts are started with
         settings = Settings.from_env(parts_env)
         for name in run(apply(settings.database.url)):
             click.echo(f"applied {name}", err=True)
@@ -219,6 +223,8 @@ def dev(port: int, data_dir: Path | None) -> None:
             _wait_until_up(f"{edge_url}/api/readyz", parts)
             click.echo(f"Tablefor is running at {edge_url}  (Ctrl-C stops it)")
             click.echo(_where_metrics_are(edge_url, ports), err=True)
+            if mail:
+                click.echo("Sign-in links are printed here (no mail leaves this machine).")
             _supervise(parts)
         finally:
             forget_dev_edge(settings)

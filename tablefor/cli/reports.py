@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -11,9 +12,9 @@ from redis.exceptions import RedisError
 from saq.queue.redis import RedisQueue
 
 from core import jobs
-from core.db import dead_letters, invite_work, removals
+from core.db import dead_letters, erasures, invite_work, removals, sign_in
 from core.db.dead_letters import DeadLetter
-from core.db.pool import single_connection
+from core.db.pool import Connection, single_connection
 from core.errors import NotFound, Unavailable
 from core.jobs import Queues, create_queues
 from core.settings import Settings
@@ -59,7 +60,7 @@ class StatusReport(msgspec.Struct, kw_only=True):
 
 async def read_status(settings: Settings) -> StatusReport:
     async with _queues(settings) as queues:
-        depths = [await _depth(queue) for queue in (queues.publish, queues.enrich)]
+        depths = [await _depth(queue) for queue in (queues.publish, queues.enrich, queues.accounts)]
     async with single_connection(settings.database.url) as conn:
         backlog = await invite_work.backlog(conn)
         letters = await dead_letters.count_open(conn)
@@ -87,6 +88,10 @@ async def replay_dead_letter(settings: Settings, letter_id: int) -> str:
         letter = await dead_letters.get(conn, letter_id=letter_id)
         if letter is None or letter.replayed_at is not None:
             raise NotFound(f"no open dead letter {letter_id}")
+        if letter.task in (jobs.SIGN_IN_MAIL, jobs.ERASE):
+            message = await _replay_account_job(settings, conn, letter)
+            await dead_letters.mark_replayed(conn, letter_id=letter_id)
+            return message
         subject, subject_id = _subject(letter)
         # The debt first: if Redis is down, the sweep enqueues it once Redis is back.
         if letter.task == jobs.ENRICH:
@@ -115,6 +120,22 @@ def _subject(letter: DeadLetter) -> tuple[str, int]:
     return name, subject_id
 
 
+async def _replay_account_job(settings: Settings, conn: Connection, letter: DeadLetter) -> str:
+    if letter.task == jobs.ERASE:
+        await erasures.unpark(conn)
+        async with _queues(settings) as queues:
+            await queues.request_erase()
+        return f"replayed dead letter {letter.id}: the owed erasures are queued"
+    sign_in_id = str(letter.arguments.get("sign_in_id", ""))
+    try:
+        await sign_in.reopen(conn, request_id=uuid.UUID(sign_in_id))
+    except ValueError:
+        raise NotFound(f"dead letter {letter.id} names no sign-in request") from None
+    async with _queues(settings) as queues:
+        await queues.request_sign_in_mail(sign_in_id)
+    return f"replayed dead letter {letter.id}: the sign-in mail is queued"
+
+
 async def drop_dead_letter(settings: Settings, letter_id: int) -> str:
     async with single_connection(settings.database.url) as conn:
         if not await dead_letters.drop(conn, letter_id=letter_id):
@@ -124,7 +145,7 @@ async def drop_dead_letter(settings: Settings, letter_id: int) -> str:
 
 @contextlib.asynccontextmanager
 async def _queues(settings: Settings) -> AsyncIterator[Queues]:
-    queues = create_queues(settings.redis, settings.worker)
+    queues = create_queues(settings.redis, settings.worker, mail=settings.mail)
     try:
         yield queues
     except (RedisError, OSError) as error:

@@ -18,7 +18,15 @@ import pytest
 
 from cdn.edge import free_port
 from core.creators import add_creator
-from tests.conftest import ServiceUrls, cloned_database, make_env, running_fake_places, with_places
+from devkit.mail import MailCatcher
+from tests.conftest import (
+    ServiceUrls,
+    cloned_database,
+    make_env,
+    running_fake_places,
+    with_mail,
+    with_places,
+)
 from tests.support.processes import TableforProcess
 
 
@@ -32,6 +40,7 @@ class System:
     edge: TableforProcess
     token: str
     database_url: str
+    mail: MailCatcher  # the system's SMTP server: every mail it sent
 
     @property
     def auth(self) -> dict[str, str]:
@@ -42,8 +51,14 @@ class System:
 def running_system(
     urls: ServiceUrls, template: str, directory: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[System]:
-    with cloned_database(urls, template) as database_url, running_fake_places() as places:
-        env = with_places(make_env(database_url, urls.redis, directory / "data"), places)
+    with (
+        cloned_database(urls, template) as database_url,
+        running_fake_places() as places,
+        MailCatcher() as mail,
+    ):
+        env = with_mail(
+            with_places(make_env(database_url, urls.redis, directory / "data"), places), mail
+        )
         edge_port, api_port = free_port(), free_port()
         edge_url = f"http://127.0.0.1:{edge_port}"
         env |= {
@@ -73,6 +88,7 @@ def running_system(
             edge=processes[2],
             token=token,
             database_url=database_url,
+            mail=mail,
         )
         try:
             _wait_ready(system)

@@ -13,7 +13,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from cdn.opens import SEALED, sealed_files, spool_line
 from core.db import locks
-from core.db.pool import Connection, create_pool
+from core.db.pool import WORKER_ROLE, Connection, create_pool
 from core.settings import Settings
 from workers.opens import ingest_once, prune_once
 
@@ -23,7 +23,7 @@ WHEN = (datetime.now(UTC) + timedelta(days=5)).isoformat()
 
 @pytest.fixture
 async def pool(settings: Settings) -> AsyncIterator[AsyncConnectionPool[Connection]]:
-    opened = create_pool(settings.database)
+    opened = create_pool(settings.database, role=WORKER_ROLE)
     await opened.open(wait=True)
     yield opened
     await opened.close()
