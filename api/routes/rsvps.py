@@ -6,6 +6,7 @@ fragment the page's CSS shows a message for (`#rsvp-thanks`, `#rsvp-error-closed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,11 +25,13 @@ from api.schemas import RsvpIn, RsvpOut, Slug
 from api.state import ServicesDep
 from cdn import layout
 from core.errors import InvalidInput, NotFound, RateLimited, TableforError, Unavailable
+from core.secrets import SLUG_SHAPE
 from core.settings import Limit
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 KEY_COOKIE = "tf_pk"
+_SLUG = re.compile(SLUG_SHAPE)
 
 
 @dataclass
@@ -46,8 +49,12 @@ class _RsvpOperation(Operation):
 def _form_aware(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """A form post is a person with JavaScript off: back to the page, with the reason."""
     assert isinstance(exc, TableforError)
-    if _is_form(request) and not isinstance(exc, NotFound):
-        return _back_to_page(request.path_params["slug"], f"rsvp-error-{_reason(exc)}")
+    slug = request.path_params.get("slug")
+    # Only back to a page that can exist: an error raised before the slug was checked (a rate
+    # limit, a bad body) may come with any path, and a Location must never carry it.
+    real = isinstance(slug, str) and _SLUG.fullmatch(slug) is not None
+    if real and _is_form(request) and not isinstance(exc, NotFound):
+        return _back_to_page(str(slug), f"rsvp-error-{_reason(exc)}")
     return on_domain_error(request, exc)
 
 

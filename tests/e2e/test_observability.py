@@ -366,9 +366,12 @@ def test_forked_workers_share_one_metrics_port(
         wait_for(lambda: _up_at(url), timeout=30, what="the worker's metrics")
         asyncio.run(_create_some(settings, auth, count=4))
         wait_for(
-            lambda: value(scrape(url), "tablefor_publish_seconds_count") >= 4,
+            lambda: (
+                value(figures := scrape(url), "tablefor_publish_seconds_count") >= 4
+                and value(figures, "tablefor_enrich_total") >= 4
+            ),
             timeout=30,
-            what="four publishes measured",
+            what="four publishes and four enrichments measured",
         )
         figures = scrape(url)
     files = list((Path(worker_env["TABLEFOR_DATA_DIR"]) / "metrics" / f"worker-{port}").iterdir())

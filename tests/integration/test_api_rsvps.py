@@ -287,3 +287,18 @@ async def test_without_a_party_size_sixty_people_may_answer(
     big = await make_sized_invite(api, auth, party_size=50)
     assert created.json()["answer_cap"] == 60
     assert big.json()["answer_cap"] == 150
+
+
+@pytest.mark.parametrize("slug", ["%F1%88%95%ACq%3C", "short", "x" * 20])
+async def test_a_bad_form_post_to_an_impossible_slug_is_a_problem_not_a_redirect(
+    api: httpx.AsyncClient, slug: str
+) -> None:
+    """Found by the fuzz test: the redirect back to the page carried the raw path (a 500)."""
+    response = await api.post(
+        f"/api/invites/{slug}/rsvp",
+        content=b"response=__not_in_enum__&name=A",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert 400 <= response.status_code < 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "location" not in response.headers
