@@ -25,9 +25,10 @@ from api.account_schemas import (
 from api.auth import SESSION_LIFETIME_S, Caller
 from api.credentials import Principal
 from api.state import Services
+from cdn import layout
 from core import revocation
 from core.creators import check_next_path, normalize_email
-from core.db import creators, erasures, sessions, sign_in
+from core.db import creators, invites, removals, sessions, sign_in
 from core.db.pool import act_for, as_creator, connection, transaction
 from core.errors import Conflict, NotFound, Unauthorized
 from core.secrets import digest, new_api_token, new_secret
@@ -109,18 +110,21 @@ async def rename(services: Services, principal: Principal, body: UpdateMe) -> Me
 
 
 async def delete_account(services: Services, principal: Principal) -> None:
-    """The creator and every row of theirs go now; their published objects are owed an
-    erasure (recorded in the same transaction), which the worker pays."""
+    """The creator and every row of theirs go now; each invite's published folder is owed a
+    removal (recorded in the same transaction, as for a deleted invite), which a worker pays."""
     async with as_creator(services.pool, principal.creator_id) as conn:
-        owed = await erasures.owe_for_creator(conn, creator_id=principal.creator_id)
+        slugs = await invites.slugs_owned(conn, creator_id=principal.creator_id)
+        folders = {slug: layout.invite_prefix(slug) for slug in slugs}
+        owed = await removals.owe_folders(conn, folders=folders)
         if not await creators.delete(conn, creator_id=principal.creator_id):
             raise NotFound("no such account")
-    log.info("account deleted", extra={"creator_id": principal.creator_id, "invites": owed})
+    log.info("account deleted", extra={"creator_id": principal.creator_id, "invites": len(owed)})
     await announce(services)
     try:
-        await services.queues.request_erase()
-    except (RedisError, OSError) as error:  # the sweep erases from the recorded debt
-        log.warning("enqueue failed; the sweep will erase", extra={"error": str(error)})
+        for removal_id in owed:
+            await services.queues.request_removal(removal_id)
+    except (RedisError, OSError) as error:  # the sweep runs the recorded removals
+        log.warning("enqueue failed; the sweep will remove", extra={"error": str(error)})
 
 
 async def list_sessions(services: Services, principal: Principal) -> SessionList:

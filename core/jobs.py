@@ -24,7 +24,6 @@ ENRICH = "enrich"
 PUBLISH = "publish"
 REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
 SIGN_IN_MAIL = "sign_in_mail"
-ERASE = "erase"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +93,6 @@ def mail_options(settings: MailSettings) -> JobOptions:
     )
 
 
-# Deleting a gone invite's objects and purging them: storage and CDN calls, retried; the debt
-# stays in PostgreSQL (erasures) and the sweep re-enqueues it, so a give-up loses nothing.
-ERASE_OPTIONS = JobOptions(
-    timeout=120, heartbeat=10, retries=5, retry_delay=1.0, retry_backoff=30.0, ttl=600
-)
 DEFAULT_MAIL = MailSettings(
     smtp_url=None,
     mail_from="Tablefor <no-reply@tablefor.invalid>",
@@ -138,7 +132,7 @@ class Queues:
 
     publish: RedisQueue
     enrich: RedisQueue
-    accounts: RedisQueue  # sign-in mails and erasures: slow networks of their own
+    accounts: RedisQueue  # sign-in mails: a slow network of their own
     options: dict[str, JobOptions]  # by task name
 
     async def connect(self) -> None:
@@ -159,11 +153,6 @@ class Queues:
             request_id=current_request_id(),
             **self.options[SIGN_IN_MAIL].as_kwargs(),
         )
-        return job is not None
-
-    async def request_erase(self) -> bool:
-        """Pay every erasure that is due (one job at a time does it)."""
-        job = await self.accounts.enqueue(ERASE, key=ERASE, **self.options[ERASE].as_kwargs())
         return job is not None
 
     async def request_enrich(self, invite_id: int) -> bool:
@@ -226,6 +215,5 @@ def create_queues(
             ENRICH: enrich_options(worker),
             REMOVE: REMOVE_OPTIONS,
             SIGN_IN_MAIL: mail_options(mail),
-            ERASE: ERASE_OPTIONS,
         },
     )

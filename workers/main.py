@@ -24,7 +24,7 @@ from workers.sweep import sweep_forever
 
 log = logging.getLogger("tablefor.worker")
 
-ACCOUNTS_CONCURRENCY = 4  # sign-in mails and erasures: few, and mostly waiting on the network
+ACCOUNTS_CONCURRENCY = 4  # sign-in mails: few, and mostly waiting on the network
 
 
 def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
@@ -61,7 +61,7 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
         ),
         worker(
             deps.queues.accounts,
-            [(jobs.SIGN_IN_MAIL, accounts.send_sign_in_mail), (jobs.ERASE, accounts.erase)],
+            [(jobs.SIGN_IN_MAIL, accounts.send_sign_in_mail)],
             ACCOUNTS_CONCURRENCY,
         ),
     ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 
-from core.db import erasures, invite_work, locks, removals, sign_in
+from core.db import invite_work, locks, removals, sign_in
 from core.db.pool import connection
 from core.errors import Unavailable
 from workers.deps import Deps
@@ -40,7 +40,6 @@ class SweepReport:
     enrichments: int
     removals: int = 0
     mails: int = 0
-    erasing: bool = False
 
 
 async def sweep_once(deps: Deps) -> SweepReport:
@@ -51,21 +50,17 @@ async def sweep_once(deps: Deps) -> SweepReport:
         pending = await invite_work.enrich_pending(conn, grace=ENRICH_GRACE_S, limit=BATCH)
         due = await removals.due(conn, grace=REMOVAL_GRACE_S, limit=BATCH)
         unsent = await sign_in.unsent(conn, grace=MAIL_GRACE_S, max_age=MAIL_MAX_AGE_S, limit=BATCH)
-        erasing = bool(await erasures.due(conn, limit=1))
         await sign_in.prune(conn, older_than_s=SIGN_IN_KEPT_S)
     published = [await deps.queues.request_publish(debt.invite_id) for debt in unpublished]
     enriched = [await deps.queues.request_enrich(debt.invite_id) for debt in pending]
     removed = [await deps.queues.request_removal(removal_id) for removal_id in due]
     mailed = [await deps.queues.request_sign_in_mail(str(request)) for request in unsent]
-    if erasing:
-        await deps.queues.request_erase()
     report = SweepReport(
         led=True,
         publishes=sum(published),
         enrichments=sum(enriched),
         removals=sum(removed),
         mails=sum(mailed),
-        erasing=erasing,
     )
     if report.publishes or report.enrichments or report.removals or report.mails:
         log.info(

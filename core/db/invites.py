@@ -305,6 +305,13 @@ async def slugs_of_restaurant(conn: Connection, *, swiggy_id: str) -> list[str]:
     return sorted(str(row[0]) for row in await cursor.fetchall())
 
 
+async def slugs_owned(conn: Connection, *, creator_id: int) -> list[str]:
+    cursor = await conn.execute(
+        "SELECT slug FROM invites WHERE creator_id = %(creator_id)s", {"creator_id": creator_id}
+    )
+    return [str(row[0]) for row in await cursor.fetchall()]
+
+
 async def ids_of_slugs(conn: Connection, *, slugs: list[str]) -> dict[str, int]:
     cursor = await conn.execute(
         "SELECT slug, id FROM invites WHERE slug = ANY(%(slugs)s)", {"slugs": slugs}

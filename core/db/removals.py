@@ -77,6 +77,16 @@ FROM storage_removals
 """
 
 
+# Folders of invites that go (an account deleted): each owed as a deleted invite's folder is,
+# now and once more after the grace period.
+_OWE_FOLDERS = """
+INSERT INTO storage_removals (slug, prefix, due_at, passes)
+SELECT slug, prefix, now(), 2 FROM unnest(%(slugs)s::text[], %(prefixes)s::text[])
+    AS folders (slug, prefix)
+RETURNING id
+"""
+
+
 async def start(conn: Connection, *, removal_id: int) -> Removal | None:
     """Count this try and return the removal; None if it is not due (done already, parked,
     or not yet time)."""
@@ -120,3 +130,10 @@ async def owed(conn: Connection) -> Owed:
     row = await cursor.fetchone()
     assert row is not None
     return Owed(int(row[0]), int(row[1]))
+
+
+async def owe_folders(conn: Connection, *, folders: dict[str, str]) -> list[int]:
+    """Owe the removal of each folder (by slug); the removals' ids."""
+    params = {"slugs": list(folders), "prefixes": list(folders.values())}
+    cursor = await conn.execute(_OWE_FOLDERS, params)
+    return [int(row[0]) for row in await cursor.fetchall()]

@@ -162,25 +162,6 @@ ALTER TABLE public.dead_letters ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
-CREATE TABLE public.erasures (
-    id bigint NOT NULL,
-    slug text NOT NULL,
-    invite_id bigint NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    due_at timestamp with time zone DEFAULT now() NOT NULL,
-    passes integer DEFAULT 0 NOT NULL,
-    CONSTRAINT erasures_slug_check CHECK ((slug ~ '^[A-Za-z0-9_-]{12,14}$'::text))
-);
-
-ALTER TABLE public.erasures ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
-    SEQUENCE NAME public.erasures_id_seq
-    START WITH 1
-    INCREMENT BY 1
-    NO MINVALUE
-    NO MAXVALUE
-    CACHE 1
-);
-
 CREATE TABLE public.invite_open_days (
     invite_id bigint NOT NULL,
     day date NOT NULL,
@@ -408,9 +389,6 @@ ALTER TABLE ONLY public.creators
 ALTER TABLE ONLY public.dead_letters
     ADD CONSTRAINT dead_letters_pkey PRIMARY KEY (id);
 
-ALTER TABLE ONLY public.erasures
-    ADD CONSTRAINT erasures_pkey PRIMARY KEY (id);
-
 ALTER TABLE ONLY public.invite_open_days
     ADD CONSTRAINT invite_open_days_pkey PRIMARY KEY (invite_id, day);
 
@@ -464,8 +442,6 @@ CREATE INDEX api_tokens_by_creator ON public.api_tokens USING btree (creator_id)
 CREATE INDEX creator_identities_by_creator ON public.creator_identities USING btree (creator_id);
 
 CREATE INDEX dead_letters_open ON public.dead_letters USING btree (failed_at) WHERE (replayed_at IS NULL);
-
-CREATE INDEX erasures_due ON public.erasures USING btree (due_at);
 
 CREATE INDEX invite_open_days_by_day ON public.invite_open_days USING btree (day);
 

@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 from saq.queue.redis import RedisQueue
 
 from core import jobs
-from core.db import dead_letters, erasures, invite_work, removals, sign_in
+from core.db import dead_letters, invite_work, removals, sign_in
 from core.db.dead_letters import DeadLetter
 from core.db.pool import Connection, single_connection
 from core.errors import NotFound, Unavailable
@@ -88,7 +88,7 @@ async def replay_dead_letter(settings: Settings, letter_id: int) -> str:
         letter = await dead_letters.get(conn, letter_id=letter_id)
         if letter is None or letter.replayed_at is not None:
             raise NotFound(f"no open dead letter {letter_id}")
-        if letter.task in (jobs.SIGN_IN_MAIL, jobs.ERASE):
+        if letter.task == jobs.SIGN_IN_MAIL:
             message = await _replay_account_job(settings, conn, letter)
             await dead_letters.mark_replayed(conn, letter_id=letter_id)
             return message
@@ -121,11 +121,6 @@ def _subject(letter: DeadLetter) -> tuple[str, int]:
 
 
 async def _replay_account_job(settings: Settings, conn: Connection, letter: DeadLetter) -> str:
-    if letter.task == jobs.ERASE:
-        await erasures.unpark(conn)
-        async with _queues(settings) as queues:
-            await queues.request_erase()
-        return f"replayed dead letter {letter.id}: the owed erasures are queued"
     sign_in_id = str(letter.arguments.get("sign_in_id", ""))
     try:
         await sign_in.reopen(conn, request_id=uuid.UUID(sign_in_id))

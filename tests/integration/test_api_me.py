@@ -159,7 +159,7 @@ async def test_out_of_range_ids_are_400_not_500(
     assert response.status_code in (400, 404)
 
 
-async def test_deleting_the_account_deletes_its_rows_and_owes_their_erasure(
+async def test_deleting_the_account_deletes_its_rows_and_owes_their_folders(
     browser: Any, database_url: str
 ) -> None:
     client = await browser()
@@ -178,7 +178,7 @@ async def test_deleting_the_account_deletes_its_rows_and_owes_their_erasure(
     assert "Max-Age=0" in set_cookies(response)["tf_session"]
     with psycopg.connect(database_url) as conn:
         left = conn.execute("SELECT slug FROM invites").fetchall()
-        owed = conn.execute("SELECT slug FROM erasures ORDER BY slug").fetchall()
+        owed = conn.execute("SELECT slug FROM storage_removals ORDER BY slug").fetchall()
         creators = conn.execute("SELECT email FROM creators").fetchall()
         sessions = conn.execute("SELECT count(*) FROM sessions").fetchone()
     assert left == [(kept,)]

@@ -1,4 +1,5 @@
-"""A deleted creator's published objects: deleted from storage and purged, in two passes."""
+"""A deleted creator's published objects: owed as storage removals (one folder per invite),
+deleted from storage and purged, in two passes; and the storage backends' folder deletion."""
 
 from __future__ import annotations
 
@@ -15,12 +16,10 @@ import pytest
 from cdn.storage.base import StoredObject
 from cdn.storage.local import LocalStorage
 from cdn.storage.s3 import S3Storage
-from core.db import erasures
-from core.db.pool import connection
 from tests.support.accounts import page_headers, sign_in
 from tests.support.dates import NEXT_YEAR
 from tests.support.recording_purger import RecordingPurger
-from workers import accounts, publishing
+from workers import publishing, removals
 
 NEW_INVITE = {"restaurant_name": "Toit", "starts_at": f"{NEXT_YEAR}-12-12T19:30:00+05:30"}
 
@@ -32,72 +31,65 @@ def _invite_id(database_url: str, slug: str) -> int:
     return int(row[0])
 
 
-async def test_deleting_an_account_erases_every_published_object_of_it(
+async def test_deleting_an_account_owes_each_invite_folder_and_the_removal_purges_it(
     browser: Any, deps: Any, database_url: str
 ) -> None:
+    """An account's invites go as a deleted invite does: one folder removal each."""
     client = await browser()
     await sign_in(client, database_url, "asha@example.com")
     made = await client.post("/api/invites", json=NEW_INVITE, headers=page_headers(client))
     slug = made.json()["slug"]
     purger = RecordingPurger()
-    publisher = dataclasses.replace(deps.publisher, purger=purger)
+    publisher = dataclasses.replace(deps.publisher, purger=purger, removal_delay=0.0)
     await publishing.publish(publisher, _invite_id(database_url, slug))
     folder = Path(deps.settings.storage.local_dir) / "i" / slug
     published = sorted(path.name for path in folder.iterdir())
     assert "index.html" in published and any(name.startswith("og-") for name in published)
 
     assert (await client.delete("/api/me", headers=page_headers(client))).status_code == 204
-    async with connection(deps.pool) as conn:
-        (owed,) = await erasures.due(conn)
-    deleted = await accounts.erase_one(publisher, owed)
+    (owed,) = _owed(database_url)
+    assert owed[1:] == (slug, f"i/{slug}/", 2)  # now, and once more after the grace period
+    removal = await removals.start(publisher, owed[0])
+    assert removal is not None
+    removed = await removals.run(publisher, removal)
 
     assert not folder.exists()
-    assert sorted(key.rsplit("/", 1)[1] for key in deleted) == published
-    by_key, by_path = purger.requests[-2], purger.requests[-1]
-    assert by_key.keys == (f"slug-{slug}",)
-    assert by_path.keys == ()  # the OG image has no surrogate key: it goes by path
-    assert sorted(by_path.paths) == [f"/i/{slug}/{name}" for name in published]
-    async with connection(deps.pool) as conn:
-        assert await erasures.due(conn) == []  # the second pass waits out running publishes
-        assert await erasures.count(conn) == 1
+    assert sorted(key.rsplit("/", 1)[1] for key in removed.keys) == published
+    assert removed.more  # the second pass, for a publish that was in flight
+    purge = purger.requests[-1]
+    assert f"slug-{slug}" in purge.keys
+    assert {f"/i/{slug}/{name}" for name in published} <= set(purge.paths)
 
 
-async def test_the_second_pass_deletes_what_a_late_publish_wrote_and_pays_the_debt(
+async def test_the_second_pass_deletes_what_a_late_publish_wrote(
     api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
 ) -> None:
     slug = (await api.post("/api/invites", json=NEW_INVITE, headers=auth)).json()["slug"]
     assert (await api.delete("/api/me", headers=auth)).status_code == 204
-    publisher = dataclasses.replace(deps.publisher, purger=RecordingPurger())
-    async with connection(deps.pool) as conn:
-        (first,) = await erasures.due(conn)
-    await accounts.erase_one(publisher, first)
+    publisher = dataclasses.replace(deps.publisher, purger=RecordingPurger(), removal_delay=0.0)
+    ((removal_id, *_),) = _owed(database_url)
+    first = await removals.start(publisher, removal_id)
+    assert first is not None
+    await removals.run(publisher, first)
     # A publish that was already running writes after the first pass:
     late = Path(deps.settings.storage.local_dir) / "i" / slug / "index.html"
     late.parent.mkdir(parents=True)
     late.write_text("stale")
-    with psycopg.connect(database_url) as conn:
-        conn.execute("UPDATE erasures SET due_at = now()")
-    result = await accounts.erase({"deps": dataclasses.replace(deps, publisher=publisher)})
+    second = await removals.start(publisher, removal_id)
+    assert second is not None
+    result = await removals.run(publisher, second)
 
-    assert result == {"erased": 1}
+    assert not result.more
     assert not late.exists()
-    async with connection(deps.pool) as conn:
-        assert await erasures.count(conn) == 0
+    assert _owed(database_url) == []
 
 
-async def test_a_dead_lettered_erasure_waits_for_a_replay_not_the_sweep(
-    api: httpx.AsyncClient, auth: dict[str, str], deps: Any
-) -> None:
-    await api.post("/api/invites", json=NEW_INVITE, headers=auth)
-    assert (await api.delete("/api/me", headers=auth)).status_code == 204
-
-    await accounts.give_up(deps, "erase", {}, "storage down", 5)
-
-    async with connection(deps.pool) as conn:
-        assert await erasures.due(conn) == []
-        assert await erasures.count(conn) == 1
-        assert await erasures.unpark(conn) == 1
-        assert len(await erasures.due(conn)) == 1
+def _owed(database_url: str) -> list[tuple[int, str, str, int]]:
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT id, slug, prefix, passes FROM storage_removals ORDER BY slug"
+        ).fetchall()
+    return [(int(i), str(slug), str(prefix), int(passes)) for i, slug, prefix, passes in rows]
 
 
 @pytest.fixture
