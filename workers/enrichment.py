@@ -33,7 +33,7 @@ from core.db.restaurants import Details, Lookup, RestaurantRow
 from core.domain import EnrichState
 from core.ratelimit import RateLimiter
 from core.settings import RateLimit
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
+from workers.providers.base import PhotoCredit, PlaceDetails, PlaceQuery, Provider, ProviderError
 from workers.providers.images import encode_variants, safe_photo
 from workers.providers.matching import agrees, choose
 from workers.snapshot import PHOTO_WIDTHS
@@ -161,18 +161,14 @@ class Enricher:
                 )
             if self.is_fresh(row.looked_up_at):
                 return row
-            details = await self._with_photo(slot, row, await self._details(slot, match))
+            details = await self._with_photo(slot, row, match)  # the search said it all
             async with connection(pool) as conn:
                 return await restaurants.record_lookup(conn, restaurant_id=row.id, details=details)
         return None
 
-    async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
+    async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> PlaceDetails | None:
         await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
         return choose(query, await slot.provider.search(query))
-
-    async def _details(self, slot: ProviderSlot, match: Candidate) -> PlaceDetails:
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
-        return await slot.provider.details(match)
 
     async def _with_photo(
         self, slot: ProviderSlot, target: RestaurantRow, details: PlaceDetails
@@ -198,7 +194,7 @@ class Enricher:
                     photo_key=base,
                     photo_width=width,
                     photo_height=height,
-                    photo_credit=credit,
+                    photo_credit=credit.name if credit else None,
                 )
         return fields
 
@@ -254,10 +250,10 @@ def _agrees(query: PlaceQuery, row: RestaurantRow) -> bool:
     return agrees(query, name=row.name, address=row.address)
 
 
-def _place_ref(item: Candidate | PlaceDetails) -> str:
+def _place_ref(item: PlaceDetails) -> str:
     return f"{item.provider}:{item.ref}"
 
 
-def _credits(details: PlaceDetails) -> list[str | None]:
-    credits: list[str | None] = list(details.photo_credits)
+def _credits(details: PlaceDetails) -> list[PhotoCredit | None]:
+    credits: list[PhotoCredit | None] = list(details.photo_credits)
     return (credits + [None] * len(details.photo_refs))[: len(details.photo_refs)]

@@ -163,16 +163,24 @@ def google_place(place: Restaurant) -> dict[str, Any]:
 
 
 def _google_photo(place: Restaurant, ref: str, author: str) -> dict[str, Any]:
+    """A Photo as Places API (New) returns it: the author's name, their Maps profile (`uri`) and
+    picture (`photoUri`), and links to report the photo and to see it on Google Maps."""
+    contributor = int.from_bytes(hashlib.sha256(author.encode()).digest()[:8], "big")
     attribution = {
         "displayName": author,
-        "uri": f"//maps.google.com/maps/contrib/{place.osm_id}",
-        "photoUri": "//lh3.googleusercontent.com/a/default-user",
+        "uri": f"https://maps.google.com/maps/contrib/{contributor}",
+        "photoUri": f"https://lh3.googleusercontent.com/a-/{_digest(author)[:24]}=s100-p-k-no-mo",
     }
     return {
         "name": f"places/{place.place_id}/photos/{ref}",
         "widthPx": PHOTO_SIZE[0],
         "heightPx": PHOTO_SIZE[1],
         "authorAttributions": [attribution],
+        "flagContentUri": (
+            "https://www.google.com/local/imagery/report/?cb_client=maps_api_places.places_api"
+            f"&image_key=!1e10!2s{ref}"
+        ),
+        "googleMapsUri": f"https://www.google.com/maps/place//data=!3m4!1e2!3m2!1s{ref}",
     }
 
 

@@ -113,6 +113,18 @@ def restaurant_of(database_url: str, slug: str) -> dict[str, Any]:
     return dict(zip(names, values, strict=True))
 
 
+async def test_enriching_a_new_restaurant_costs_one_search_and_one_photo(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, fake_places: Any
+) -> None:
+    slug = await create(api, auth)
+    fake_places.clear_billed()
+
+    html = await enrich_and_publish(deps, slug)
+
+    assert TOIT_ADDRESS in html and "4.5" in html  # the search alone brought it all
+    assert fake_places.billed() == {"text_search_enterprise": 1, "place_details_photos": 1}
+
+
 async def test_script_links_from_the_provider_never_reach_the_page(
     api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str, fake_places: Any
 ) -> None:

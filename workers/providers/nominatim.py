@@ -11,11 +11,14 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from datetime import timedelta
+from typing import ClassVar
 
 import httpx
 import msgspec
 
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
+from core.metrics import PLACES_REQUESTS
+from workers.providers.base import PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.http import (
     DEADLINE_FACTOR,
     decode,
@@ -40,6 +43,9 @@ class _Place(msgspec.Struct):
 
 class Nominatim:
     name = PROVIDER
+    # OpenStreetMap data is open (ODbL): it may be kept, with attribution, and the usage policy
+    # asks clients to cache results rather than ask again.
+    keep_for: ClassVar[timedelta | None] = None
 
     def __init__(
         self,
@@ -62,27 +68,16 @@ class Nominatim:
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._owns_client = client is None
 
-    async def search(self, query: PlaceQuery) -> list[Candidate]:
+    async def search(self, query: PlaceQuery) -> list[PlaceDetails]:
+        """Everything Nominatim knows comes with the search: one request."""
         text = ", ".join(part for part in (query.name, query.area, query.city) if part)
         params = {"q": text, "format": "jsonv2", "limit": str(MAX_RESULTS), "addressdetails": "1"}
         body = await self._get("/search", params)
         places = decode(PROVIDER, body, list[_Place])
-        return [candidate for place in places if (candidate := _candidate(place))]
+        return [details for place in places if (details := _details(place))]
 
-    async def details(self, candidate: Candidate) -> PlaceDetails:
-        """Everything Nominatim knows came with the search: no second request."""
-        maps_uri = None
-        if _REF.fullmatch(candidate.ref):
-            maps_uri = f"https://www.openstreetmap.org/{candidate.ref}"
-        return PlaceDetails(
-            provider=PROVIDER,
-            ref=candidate.ref,
-            name=candidate.name,
-            address=candidate.address,
-            latitude=candidate.latitude,
-            longitude=candidate.longitude,
-            maps_uri=maps_uri,
-        )
+    async def place(self, ref: str) -> PlaceDetails:
+        raise ProviderError(PROVIDER, "OpenStreetMap data needs no refresh", retryable=False)
 
     async def photo(self, photo_ref: str, *, max_width: int) -> bytes:
         raise ProviderError(PROVIDER, "OpenStreetMap has no photos", retryable=False)
@@ -110,20 +105,23 @@ class Nominatim:
                 self._next_at = time.monotonic() + self._min_interval
         if response.status_code != httpx.codes.OK:
             raise error_for_status(PROVIDER, response, "")
+        PLACES_REQUESTS.labels(PROVIDER, "search").inc()
         return response.content
 
 
-def _candidate(place: _Place) -> Candidate | None:
+def _details(place: _Place) -> PlaceDetails | None:
     name = place.name or place.display_name.split(",")[0].strip()
     if not name:
         return None
-    return Candidate(
+    ref = f"{place.osm_type}/{place.osm_id}"
+    return PlaceDetails(
         provider=PROVIDER,
-        ref=f"{place.osm_type}/{place.osm_id}",
+        ref=ref,
         name=name,
         address=place.display_name,
         latitude=_coordinate(place.lat),
         longitude=_coordinate(place.lon),
+        maps_uri=f"https://www.openstreetmap.org/{ref}" if _REF.fullmatch(ref) else None,
     )
 
 
