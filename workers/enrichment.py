@@ -31,7 +31,7 @@ from core.db.invites import InviteRow
 from core.db.pool import Connection, connection
 from core.db.restaurants import Details, Lookup, RestaurantRow
 from core.domain import EnrichState
-from core.ratelimit import RateLimiter
+from core.ratelimit import RateLimiter, SharedLimitUnavailable
 from core.settings import RateLimit
 from workers.providers.base import PhotoCredit, PlaceDetails, PlaceQuery, Provider, ProviderError
 from workers.providers.images import encode_variants, safe_photo
@@ -45,6 +45,9 @@ log = logging.getLogger("tablefor.worker")
 class ProviderSlot:
     provider: Provider
     rate: RateLimit  # shared by every worker process, through Redis
+    # The rate must hold for the whole application (a usage policy, not our own caution): while
+    # Redis is unreachable the provider pauses instead of each process counting alone.
+    shared_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +170,19 @@ class Enricher:
         return None
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> PlaceDetails | None:
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
+        await self._wait_turn(slot)
         return choose(query, await slot.provider.search(query))
+
+    async def _wait_turn(self, slot: ProviderSlot) -> None:
+        """The provider's rate; a paused provider is a retryable error (the job comes back)."""
+        name = slot.provider.name
+        try:
+            await self._limiter.wait_turn("provider", name, slot.rate, shared_only=slot.shared_only)
+        except SharedLimitUnavailable as error:
+            detail = f"paused: {error.detail}"
+            raise ProviderError(
+                name, detail, retryable=True, retry_after=error.retry_after
+            ) from None
 
     async def _with_photo(
         self, slot: ProviderSlot, target: RestaurantRow, details: PlaceDetails
@@ -202,7 +216,7 @@ class Enricher:
         self, slot: ProviderSlot, restaurant_id: int, ref: str
     ) -> tuple[str, int, int] | None:
         """Download, check, re-encode and store one photo; None if it is unusable."""
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
+        await self._wait_turn(slot)
         try:
             raw = await slot.provider.photo(ref, max_width=PHOTO_WIDTHS[-1])
         except ProviderError as error:

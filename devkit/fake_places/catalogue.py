@@ -43,6 +43,9 @@ class Restaurant:
     price_level: str
     website: str | None = None
     google_address: str | None = None  # when Google's formatting differs from the Indian one
+    # Nominatim names the OSM object of a result only when it has one (its "Place Output" docs);
+    # False: this place comes back without osm_type and osm_id.
+    osm_object: bool = True
 
     @property
     def address(self) -> str:
@@ -78,6 +81,8 @@ def _india(
     count: int,
     price: str,
     website: str | None = None,
+    *,
+    osm_object: bool = True,
 ) -> Restaurant:
     return Restaurant(
         name,
@@ -93,6 +98,7 @@ def _india(
         count,
         f"PRICE_LEVEL_{price}",
         website,
+        osm_object=osm_object,
     )
 
 
@@ -119,7 +125,7 @@ CATALOGUE: tuple[Restaurant, ...] = (
     _india("Olive Beach", "16, Wood Street, off Richmond Road", "Ashok Nagar", "Bengaluru",
            "Karnataka", "560025", (12.9650, 77.6040), 4.4, 4100, "VERY_EXPENSIVE"),
     _india("Hunger Camp", "SCO 51, Sector 29", "Sector 29", "Gurugram", "Haryana", "122001",
-           (28.4675, 77.0622), 4.0, 2600, "MODERATE"),
+           (28.4675, 77.0622), 4.0, 2600, "MODERATE", osm_object=False),
     _india("Smoke House Deli", "52/1, Lavelle Road", "Ashok Nagar", "Bengaluru", "Karnataka",
            "560001", (12.9716, 77.5988), 4.3, 7700, "EXPENSIVE"),
     Restaurant("Cervejaria Ramiro", "Avenida Almirante Reis", "Anjos", "Lisboa", "Lisboa",
@@ -215,6 +221,8 @@ def nominatim_place(place: Restaurant, *, v2: bool, address_details: bool) -> di
     }
     if address_details:
         result["address"] = address
+    if not place.osm_object:
+        del result["osm_type"], result["osm_id"]
     return result
 
 

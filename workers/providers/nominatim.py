@@ -1,9 +1,16 @@
 """OpenStreetMap's Nominatim: the keyless fallback for a restaurant's address and coordinates.
 
-The public service's usage policy asks for a User-Agent that identifies the application and at
-most one request per second. This client spaces its own requests (one at a time, `min_interval`
-after the previous one ended), but that holds only within one process: several workers must
-share a limit, which the caller does with the Redis limiter (workers/providers/setup.py).
+The public service's usage policy (https://operations.osmfoundation.org/policies/nominatim/)
+asks for a User-Agent that identifies the application and at most one request per second for
+the whole application. This client spaces its own requests (one at a time, `min_interval` after
+the previous one ended), but that holds only within one process: the workers share the limit
+through the Redis limiter, and pause while it is unreachable (workers/providers/setup.py).
+Production refuses the placeholder contact in the User-Agent (core/settings.py).
+
+A result names its OpenStreetMap object (`osm_type`, `osm_id`) only when it has one: the server
+leaves them out of some results ("Place Output", https://nominatim.org/release-docs/latest/api/Output/).
+Such a result is still a place: it is known by Nominatim's own `place_id` and linked on the map
+by its coordinates.
 """
 
 from __future__ import annotations
@@ -29,16 +36,18 @@ from workers.providers.http import (
 PROVIDER = "nominatim"
 BASE_URL = "https://nominatim.openstreetmap.org"
 MAX_RESULTS = 5
+MAP_URL = "https://www.openstreetmap.org/"
 _REF = re.compile(r"(node|way|relation)/[0-9]{1,20}")
 
 
 class _Place(msgspec.Struct):
-    osm_type: str
-    osm_id: int
     lat: str  # jsonv2 gives coordinates as strings
     lon: str
     display_name: str
     name: str | None = None
+    osm_type: str | None = None  # absent when the result has no OSM object
+    osm_id: int | str | None = None  # a number, or a string in some versions' output
+    place_id: int | str | None = None  # the server's own id: not stable across servers
 
 
 class Nominatim:
@@ -113,15 +122,21 @@ def _details(place: _Place) -> PlaceDetails | None:
     name = place.name or place.display_name.split(",")[0].strip()
     if not name:
         return None
-    ref = f"{place.osm_type}/{place.osm_id}"
+    latitude, longitude = _coordinate(place.lat), _coordinate(place.lon)
+    osm_object = f"{place.osm_type}/{place.osm_id}"
+    if _REF.fullmatch(osm_object):
+        ref, maps_uri = osm_object, f"https://www.openstreetmap.org/{osm_object}"
+    else:
+        ref = f"place/{place.place_id}" if place.place_id else f"at/{latitude},{longitude}"
+        maps_uri = f"{MAP_URL}?mlat={latitude}&mlon={longitude}#map=18/{latitude}/{longitude}"
     return PlaceDetails(
         provider=PROVIDER,
         ref=ref,
         name=name,
         address=place.display_name,
-        latitude=_coordinate(place.lat),
-        longitude=_coordinate(place.lon),
-        maps_uri=f"https://www.openstreetmap.org/{ref}" if _REF.fullmatch(ref) else None,
+        latitude=latitude,
+        longitude=longitude,
+        maps_uri=maps_uri,
     )
 
 
