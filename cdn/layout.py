@@ -110,6 +110,21 @@ def photo_key(base: str, width: int) -> str:
     return f"{base}-{width}.jpg"
 
 
+def photo_prefix(base: str) -> str:
+    """What the key of every stored file of one photo starts with: each width, and the OG
+    backgrounds made from them (of any design)."""
+    return f"{base}-"
+
+
+def photo_base_of(prefix: str) -> str:
+    return prefix.removesuffix("-")
+
+
+def photo_folder(prefix: str) -> str:
+    """The storage folder holding a photo's files (its restaurant's), for listing them."""
+    return prefix.rpartition("/")[0] + "/"
+
+
 def og_background_key(photo: str, design: str) -> str:
     """The OG-ready background prepared from a stored photo, per background design."""
     return f"{photo.removesuffix('.jpg')}-og-{_digest(design.encode())[:8]}.jpg"

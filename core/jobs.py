@@ -22,6 +22,7 @@ from core.settings import RedisSettings, WorkerSettings
 ENRICH = "enrich"
 PUBLISH = "publish"
 REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
+EXPIRE = "expire"  # refresh or strip provider content near its deadline (a cron, enrich queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,13 @@ def publish_options(settings: WorkerSettings) -> JobOptions:
 # (core/db/removals.py), where the wait can be minutes without holding a job.
 REMOVE_OPTIONS = JobOptions(
     timeout=60, heartbeat=10, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=600
+)
+
+
+# One attempt: the cron's next run is the retry. A long timeout: refreshes wait their turn at
+# the provider's rate; the heartbeat rescues a run whose worker died.
+EXPIRE_OPTIONS = JobOptions(
+    timeout=900, heartbeat=30, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=3600
 )
 
 
@@ -157,5 +165,6 @@ def create_queues(
             PUBLISH: publish_options(worker),
             ENRICH: enrich_options(worker),
             REMOVE: REMOVE_OPTIONS,
+            EXPIRE: EXPIRE_OPTIONS,
         },
     )

@@ -99,6 +99,7 @@ async def opened_deps(settings: Settings) -> AsyncIterator[Deps]:
                 storage=publisher.storage,
                 limiter=limiter,
                 reuse=timedelta(days=settings.places.reuse_days),
+                removal_delay=settings.worker.removal_delay,
             )
             try:
                 yield Deps(settings=settings, publisher=publisher, queues=queues, enricher=enricher)

@@ -12,10 +12,15 @@ only when it agrees with this invite's own name, area and city (workers/provider
 Otherwise providers are tried in order (Google Places, then the keyless Nominatim); the first
 good match wins. Retryable provider errors propagate so the queue retries the job with backoff;
 final ones end it in a dead letter (see workers/tasks.py).
+
+A row past its provider's deadline (Google's terms: 30 days from the fetch) is never reused:
+the place is looked up again, or the row is stripped (workers/expiry.py). Whatever a lookup
+records, every invite showing the row owes a publish, and a photo it replaces owes a removal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +34,7 @@ from cdn.storage.base import Storage
 from core.db import invite_work, restaurants
 from core.db.invites import InviteRow
 from core.db.pool import Connection, connection
-from core.db.restaurants import Details, Lookup, RestaurantRow
+from core.db.restaurants import Details, Lookup, Recorded, RestaurantRow
 from core.domain import EnrichState
 from core.ratelimit import RateLimiter, SharedLimitUnavailable
 from core.settings import RateLimit
@@ -55,6 +60,7 @@ class Outcome:
     restaurant_id: int | None  # None: no provider knows the place
     looked_up: bool  # False: reused within the window, no provider was called
     swiggy_id_ignored: bool = False
+    republish: tuple[int, ...] = ()  # other invites at the restaurant, owing a publish now
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +82,13 @@ class Enricher:
         storage: Storage,
         limiter: RateLimiter,
         reuse: timedelta,
+        removal_delay: float,
     ) -> None:
         self.slots = tuple(slots)
         self._storage = storage
         self._limiter = limiter
         self._reuse = reuse
+        self._removal_delay = removal_delay  # before a replaced photo's files are removed
 
     async def aclose(self) -> None:
         for slot in self.slots:
@@ -88,6 +96,11 @@ class Enricher:
 
     def is_fresh(self, looked_up_at: datetime | None) -> bool:
         return looked_up_at is not None and datetime.now(UTC) - looked_up_at < self._reuse
+
+    def is_usable(self, row: RestaurantRow) -> bool:
+        """Looked up within the reuse window, and its details still within their deadline."""
+        unexpired = row.expires_at is None or row.expires_at > datetime.now(UTC)
+        return self.is_fresh(row.looked_up_at) and unexpired
 
     async def enrich(self, pool: AsyncConnectionPool[Connection], invite: InviteRow) -> Outcome:
         """Link the invite to its restaurant, looking it up unless we know it well enough.
@@ -110,11 +123,27 @@ class Enricher:
             row = reused if isinstance(reused, RestaurantRow) else None
             return await self._link(pool, invite, row, looked_up=False, swiggy_id_ignored=ignored)
         found = await self._look_up(pool, query)
+        row = found.row if found else None
         async with connection(pool) as conn:
             await restaurants.remember_lookup(
-                conn, lookup_key=key, restaurant_id=found.id if found else None
+                conn, lookup_key=key, restaurant_id=row.id if row else None
             )
-        return await self._link(pool, invite, found, looked_up=True, swiggy_id_ignored=ignored)
+        outcome = await self._link(pool, invite, row, looked_up=True, swiggy_id_ignored=ignored)
+        others = tuple(i for i in (found.invites if found else ()) if i != invite.id)
+        return dataclasses.replace(outcome, republish=others)
+
+    async def refresh(
+        self, pool: AsyncConnectionPool[Connection], row: RestaurantRow
+    ) -> Recorded | None:
+        """The row's place looked up again by its provider's own id, before its deadline.
+
+        None when its provider is not configured any more: the row expires as it stands."""
+        slot = next((s for s in self.slots if s.provider.name == row.provider), None)
+        if slot is None:
+            return None
+        await self._wait_turn(slot)
+        details = await slot.provider.place(row.place_ref.removeprefix(f"{row.provider}:"))
+        return await self._record(pool, slot, row, details)
 
     async def _known(
         self, pool: AsyncConnectionPool[Connection], invite: InviteRow, key: str
@@ -140,9 +169,9 @@ class Enricher:
         """A fresh row that agrees with the invite; a fresh empty search (a Lookup: nothing to
         link); or None: ask the providers."""
         row = known.searched_row
-        if row is not None and self.is_fresh(row.looked_up_at) and _agrees(query, row):
+        if row is not None and self.is_usable(row) and _agrees(query, row):
             return row
-        fresh = [row for row in agreeing if self.is_fresh(row.looked_up_at)]
+        fresh = [row for row in agreeing if self.is_usable(row)]
         if fresh:
             return fresh[0]
         searched = known.searched
@@ -152,7 +181,7 @@ class Enricher:
 
     async def _look_up(
         self, pool: AsyncConnectionPool[Connection], query: PlaceQuery
-    ) -> RestaurantRow | None:
+    ) -> Recorded | None:
         """The first provider's good match, its row made or refreshed; None if none has one."""
         for slot in self.slots:
             match = await self._search(slot, query)
@@ -162,12 +191,30 @@ class Enricher:
                 row = await restaurants.claim_place(
                     conn, place_ref=_place_ref(match), name=match.name, provider=match.provider
                 )
-            if self.is_fresh(row.looked_up_at):
-                return row
-            details = await self._with_photo(slot, row, match)  # the search said it all
-            async with connection(pool) as conn:
-                return await restaurants.record_lookup(conn, restaurant_id=row.id, details=details)
+            if self.is_usable(row):
+                return Recorded(row=row, invites=())
+            return await self._record(pool, slot, row, match)  # the search said it all
         return None
+
+    async def _record(
+        self,
+        pool: AsyncConnectionPool[Connection],
+        slot: ProviderSlot,
+        row: RestaurantRow,
+        details: PlaceDetails,
+    ) -> Recorded:
+        """Store the photo and record the details, kept as long as the provider allows."""
+        fields = await self._with_photo(slot, row, details)
+        replaced = row.photo_key if row.photo_key != fields.photo_key else None
+        async with connection(pool) as conn:
+            return await restaurants.record_lookup(
+                conn,
+                restaurant_id=row.id,
+                details=fields,
+                keep_for=slot.provider.keep_for,
+                replaced_photo=layout.photo_prefix(replaced) if replaced else None,
+                removal_delay=self._removal_delay,
+            )
 
     async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> PlaceDetails | None:
         await self._wait_turn(slot)
@@ -261,7 +308,7 @@ class Enricher:
 
 
 def _agrees(query: PlaceQuery, row: RestaurantRow) -> bool:
-    return agrees(query, name=row.name, address=row.address)
+    return agrees(query, name=row.name or "", address=row.address)
 
 
 def _place_ref(item: PlaceDetails) -> str:

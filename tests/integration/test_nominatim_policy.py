@@ -53,6 +53,7 @@ async def worker_process(
         storage=storage,
         limiter=RateLimiter(client, prefix=prefix),
         reuse=timedelta(days=30),
+        removal_delay=0.0,
     )
     try:
         yield enricher
@@ -172,3 +173,4 @@ async def test_a_result_without_an_osm_object_is_a_place_all_the_same(
     stored = restaurant_of(deps.settings.database.url, slug)
     assert stored["place_ref"] == f"nominatim:{found.ref}"
     assert "Sector 29" in stored["address"]
+    assert stored["expires_at"] is None  # open data: no deadline (workers/expiry.py)
