@@ -256,6 +256,7 @@ class Enricher:
                     photo_width=width,
                     photo_height=height,
                     photo_credit=credit.name if credit else None,
+                    photo_credit_url=credit.url if credit else None,
                 )
         return fields
 

@@ -40,6 +40,7 @@ class RestaurantRow(msgspec.Struct, frozen=True, kw_only=True):
     photo_credit: str | None
     provider: str | None
     looked_up_at: datetime | None  # None once stripped
+    photo_credit_url: str | None = None  # the photo author's profile, http(s) only
     expires_at: datetime | None = None
     photo_expires_at: datetime | None = None
 
@@ -61,6 +62,7 @@ class Details(msgspec.Struct, frozen=True, kw_only=True):
     photo_width: int | None = None
     photo_height: int | None = None
     photo_credit: str | None = None
+    photo_credit_url: str | None = None
     provider: str | None = None
 
 
@@ -90,7 +92,7 @@ class Lookup(msgspec.Struct, frozen=True, kw_only=True):
 _COLUMNS: LiteralString = """
     id, place_ref, name, address, latitude, longitude, rating::float8 AS rating, rating_count,
     price_level, maps_uri, website, photo_key, photo_width, photo_height, photo_credit,
-    provider, looked_up_at, expires_at, photo_expires_at
+    provider, looked_up_at, expires_at, photo_expires_at, photo_credit_url
 """
 
 _GET = "SELECT " + _COLUMNS + " FROM restaurants WHERE id = %(id)s"
@@ -124,6 +126,8 @@ UPDATE restaurants SET
     photo_height = COALESCE(%(photo_height)s, photo_height),
     photo_credit = CASE WHEN %(photo_key)s::text IS NULL THEN photo_credit
         ELSE %(photo_credit)s END,
+    photo_credit_url = CASE WHEN %(photo_key)s::text IS NULL THEN photo_credit_url
+        ELSE %(photo_credit_url)s END,
     photo_expires_at = CASE WHEN %(photo_key)s::text IS NULL THEN photo_expires_at
         ELSE now() + %(keep_for)s::interval END,
     provider = COALESCE(%(provider)s, provider),
@@ -159,7 +163,7 @@ RETURNING id
 # Only the photo that was read: one replaced meanwhile is the new photo's to keep.
 _STRIP_PHOTO = """
 UPDATE restaurants SET photo_key = NULL, photo_width = NULL, photo_height = NULL,
-    photo_credit = NULL, photo_expires_at = NULL, updated_at = now()
+    photo_credit = NULL, photo_credit_url = NULL, photo_expires_at = NULL, updated_at = now()
 WHERE id = %(id)s AND photo_expires_at <= %(cutoff)s AND photo_key = %(photo_key)s
 RETURNING id
 """

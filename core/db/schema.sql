@@ -136,7 +136,9 @@ CREATE TABLE public.restaurants (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone,
     photo_expires_at timestamp with time zone,
+    photo_credit_url text,
     CONSTRAINT restaurants_maps_uri_http CHECK ((maps_uri ~* '^https?://[^/[:space:]]'::text)),
+    CONSTRAINT restaurants_photo_credit_url_http CHECK ((photo_credit_url ~* '^https?://[^/[:space:]]'::text)),
     CONSTRAINT restaurants_website_http CHECK ((website ~* '^https?://[^/[:space:]]'::text))
 );
 

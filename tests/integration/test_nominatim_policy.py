@@ -13,9 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import lxml.html
 import pytest
 import redis.asyncio as aioredis
 
+from cdn import layout
 from core.db import invites
 from core.db.invites import InviteRow
 from core.db.pool import connection
@@ -25,6 +27,7 @@ from tests.conftest import ServiceUrls
 from tests.integration.test_enrichment import create, restaurant_of
 from tests.support.processes import eventually
 from tests.support.tcpproxy import TcpProxy, redis_target
+from workers import publishing
 from workers.enrichment import Enricher, ProviderSlot
 from workers.providers.base import PlaceQuery, ProviderError
 from workers.providers.matching import choose
@@ -165,6 +168,8 @@ async def test_a_result_without_an_osm_object_is_a_place_all_the_same(
     prefix = f"test-nominatim-{uuid.uuid4().hex[:8]}"
     async with worker_process(urls.redis, prefix, fake_places, deps.publisher.storage) as w:
         await w.enrich(deps.pool, row)
+    await publishing.publish(deps.publisher, row.id)
+    page = (deps.settings.storage.local_dir / layout.page_key(slug)).read_text()
 
     assert found is not None and found.ref.startswith("place/")
     assert found.maps_uri == (
@@ -174,3 +179,7 @@ async def test_a_result_without_an_osm_object_is_a_place_all_the_same(
     assert stored["place_ref"] == f"nominatim:{found.ref}"
     assert "Sector 29" in stored["address"]
     assert stored["expires_at"] is None  # open data: no deadline (workers/expiry.py)
+    [credit] = lxml.html.fromstring(page).find_class("attribution")
+    assert " ".join(credit.text_content().split()) == "© OpenStreetMap contributors"
+    assert credit.xpath("a/@href") == ["https://www.openstreetmap.org/copyright"]
+    assert "Google Maps" not in page
