@@ -3,8 +3,11 @@ URLs, surrogate keys, and each kind's headers. Everything else asks this module.
 
 Pages, RSVP summaries and calendar files change in place, so the edge keeps them long and is
 purged on every change, while browsers revalidate each time (max-age=0: a cheap 304 from the
-edge). Content-hashed files (OG images, photos, assets) never change: cached forever, and
-purged only when they are deleted (an invite's replaced OG image, or a deleted invite's files).
+edge). Content-hashed files (OG images, assets) never change: cached forever, and purged only
+when they are deleted (an invite's replaced OG image, or a deleted invite's files). Restaurant
+photos never change either, but a provider's terms limit how long they may be shown (Google:
+30 days from the fetch, workers/expiry.py): browsers keep them an hour, not a year, so that
+removing them from storage and the edge removes them from view.
 The nginx origin config is generated from these same values (cdn/edge.py).
 """
 
@@ -21,12 +24,14 @@ class Kind(enum.Enum):
     RSVPS = "rsvps"
     CALENDAR = "calendar"
     IMMUTABLE = "immutable"
+    PHOTO = "photo"  # a restaurant photo and the OG backgrounds made from it
     NOT_FOUND = "not_found"
 
 
 EDGE_TTL = 86_400  # s-maxage for objects purged on change
 STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 7 * 86_400  # keep serving cached pages through a week-long origin outage
+PHOTO_BROWSER_TTL = 3600  # workers/expiry.py strips photos early enough to outlast it
 
 CACHE_CONTROL: dict[Kind, str] = {
     Kind.PAGE: (
@@ -42,6 +47,8 @@ CACHE_CONTROL: dict[Kind, str] = {
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
     ),
     Kind.IMMUTABLE: "public, max-age=31536000, immutable",
+    # Purged from the edge when removed; no stale copies served (no stale-* directives).
+    Kind.PHOTO: f"public, max-age={PHOTO_BROWSER_TTL}, s-maxage={EDGE_TTL}",
     Kind.NOT_FOUND: "public, max-age=0, s-maxage=10",
 }
 
@@ -70,10 +77,8 @@ PATH_PATTERNS: dict[Kind, str] = {
     Kind.PAGE: f"^/i/{SLUG}/index\\.html$",
     Kind.RSVPS: f"^/i/{SLUG}/rsvps\\.json$",
     Kind.CALENDAR: f"^/i/{SLUG}/invite\\.ics$",
-    Kind.IMMUTABLE: (
-        f"^/(i/{SLUG}/og-[0-9a-f]+\\.jpg|r/[0-9]+/[0-9a-f]+-[0-9a-z-]+\\.jpg"
-        "|assets/[A-Za-z0-9_.-]+)$"
-    ),
+    Kind.IMMUTABLE: f"^/(i/{SLUG}/og-[0-9a-f]+\\.jpg|assets/[A-Za-z0-9_.-]+)$",
+    Kind.PHOTO: "^/r/[0-9]+/[0-9a-f]+-[0-9a-z-]+\\.jpg$",
 }
 
 

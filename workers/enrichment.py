@@ -282,7 +282,7 @@ class Enricher:
         base = layout.photo_base(restaurant_id, raw)
         for width, (body, _, _) in variants.items():
             key = layout.photo_key(base, width)
-            await self._storage.put(layout.stored(key, body, layout.Kind.IMMUTABLE))
+            await self._storage.put(layout.stored(key, body, layout.Kind.PHOTO))
         largest = max(variants)
         _, width, height = variants[largest]
         return base, width, height

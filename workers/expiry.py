@@ -12,8 +12,9 @@ its fetch (workers/providers/google_places.py, KEEP_FOR). Every few minutes one 
    the photo's files are owed a removal after the usual grace period, and every invite showing
    the row owes a publish. Republished, a page shows the creator's own words and the designed
    fallback art instead; the replaced OG image is removed and purged as usual.
-STRIP_EARLY is longer than the job's period plus the grace period and a publish, so nothing is
-served past its deadline. `now` can be given (tests move the clock).
+STRIP_EARLY is longer than the job's period, the grace period, a publish and the hour browsers
+keep a photo (cdn/layout.py, Kind.PHOTO), so nothing is served, or shown from a browser's cache,
+past its deadline. `now` can be given (tests move the clock).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from workers.providers.base import ProviderError
 log = logging.getLogger("tablefor.worker")
 
 REFRESH_AHEAD = timedelta(days=3)  # refresh what upcoming invites show this long before
-STRIP_EARLY = timedelta(hours=1)  # strip this long before the deadline: see the docstring
+STRIP_EARLY = timedelta(hours=2)  # strip this long before the deadline: see the docstring
 BATCH = 200  # rows per run of each pass; the next run takes the rest
 CRON = "*/10 * * * *"  # every ten minutes, well inside STRIP_EARLY
 

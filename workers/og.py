@@ -66,5 +66,5 @@ async def _background(deps: Publisher, photo_key: str) -> bytes | None:
     if photo is None:
         return None  # the designed fallback, rather than failing the publish
     prepared = await asyncio.to_thread(prepare_og_photo, photo)
-    await deps.storage.put(layout.stored(key, prepared, layout.Kind.IMMUTABLE))
+    await deps.storage.put(layout.stored(key, prepared, layout.Kind.PHOTO))  # made of the photo
     return prepared

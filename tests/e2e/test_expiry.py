@@ -14,6 +14,7 @@ from datetime import datetime
 import psycopg
 import pytest
 
+from cdn import layout
 from core.settings import Settings
 from tests.conftest import ServiceUrls
 from tests.e2e.conftest import System, running_system
@@ -64,6 +65,9 @@ async def test_after_30_days_the_edge_serves_nothing_google_sent(quick: System) 
     old_og = og_path(quick, slug)
     for path in [*photos, old_og]:
         cached(quick, path)  # in the edge's cache, as readers left them
+    # Browsers keep a photo an hour, not a year: out of view by the deadline too.
+    photo_caching = {page(quick, path).headers["cache-control"] for path in photos}
+    assert photo_caching == {layout.CACHE_CONTROL[layout.Kind.PHOTO]}
 
     async with opened_deps(Settings.from_env(quick.env)) as deps:
         report = await expiry.run(deps, now=fetched_until(quick, slug))
