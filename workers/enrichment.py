@@ -111,8 +111,10 @@ class Enricher:
         query = PlaceQuery(name=invite.restaurant_name, area=invite.area, city=invite.city)
         key = restaurants.lookup_key(query.name, query.area, query.city)
         known = await self._known(pool, invite, key)
-        agreeing = [row for row in known.by_swiggy_id if _agrees(query, row)]
-        ignored = bool(known.by_swiggy_id) and not agreeing
+        # A stripped row (past its provider's deadline) says nothing either way about the id.
+        matched = [row for row in known.by_swiggy_id if row.name is not None]
+        agreeing = [row for row in matched if _agrees(query, row)]
+        ignored = bool(matched) and not agreeing
         if ignored:
             log.info(
                 "swiggy id set aside: its restaurants disagree with the invite",

@@ -22,12 +22,14 @@ from core.db import removals as owed_removals
 from core.db.pool import connection
 from renderer.og_image import render_og_image
 from tests.integration.test_enrichment import (
+    REAL_BOOKING,
     TOIT,
     TOIT_ADDRESS,
     create,
     invite_row,
     restaurant_of,
     searches,
+    shown,
     worker_deps,
 )
 from tests.support.recording_purger import RecordingPurger
@@ -246,3 +248,28 @@ async def test_the_expiry_job_runs_on_a_cron_once_a_tick_on_the_enrich_queue(
         "stripped": 0,
         "republish": 0,
     }
+
+
+async def test_a_swiggy_id_whose_restaurant_was_stripped_is_not_set_aside(
+    api: httpx.AsyncClient,
+    auth: dict[str, str],
+    purging_deps: Deps,
+    database_url: str,
+    fake_places: Any,
+) -> None:
+    deps = purging_deps
+    first = await create(api, auth, text=REAL_BOOKING, starts_at=None)
+    await enriched_and_published(deps, first)
+    move_back(database_url, restaurant_of(database_url, first)["id"], timedelta(days=30))
+    fake_places.set_fault("server_error", count=1)  # its refresh fails: stripped instead
+    stripped = await expiry.run(deps)
+    before = searches(fake_places)
+
+    second = await create(api, auth, text=REAL_BOOKING, starts_at=None)
+    await enriched_and_published(deps, second)
+
+    assert (stripped.refresh_failed, stripped.stripped) == (1, 1)
+    assert searches(fake_places) == before + 1  # looked up by its name again
+    assert restaurant_of(database_url, second)["address"] is not None
+    told = await shown(api, auth, second)
+    assert told["restaurant"]["swiggy_restaurant_id_ignored"] is False and told["warnings"] == []
