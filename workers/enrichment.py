@@ -33,7 +33,7 @@ from cdn import layout
 from cdn.storage.base import Storage
 from core.db import invite_work, restaurants
 from core.db.invites import InviteRow
-from core.db.pool import Connection, connection
+from core.db.pool import Connection, connection, transaction
 from core.db.restaurants import Details, Lookup, Recorded, RestaurantRow
 from core.domain import EnrichState
 from core.ratelimit import RateLimiter, SharedLimitUnavailable
@@ -205,10 +205,13 @@ class Enricher:
         row: RestaurantRow,
         details: PlaceDetails,
     ) -> Recorded:
-        """Store the photo and record the details, kept as long as the provider allows."""
+        """Store the photo and record the details, kept as long as the provider allows; the
+        photo it replaces (read under the row's lock: another lookup may have run meanwhile)
+        is owed a removal."""
         fields = await self._with_photo(slot, row, details)
-        replaced = row.photo_key if row.photo_key != fields.photo_key else None
-        async with connection(pool) as conn:
+        async with transaction(pool) as conn:
+            shown = await restaurants.photo_for_update(conn, restaurant_id=row.id)
+            replaced = shown if shown != fields.photo_key else None
             return await restaurants.record_lookup(
                 conn,
                 restaurant_id=row.id,

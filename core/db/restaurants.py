@@ -139,6 +139,9 @@ RETURNING """
     + _COLUMNS
 )
 
+# The photo a lookup is about to replace, locked until the lookup is recorded.
+_PHOTO_FOR_UPDATE = "SELECT photo_key FROM restaurants WHERE id = %(id)s FOR UPDATE"
+
 # Every invite showing a restaurant owes a publish once what it shows changed.
 _REPUBLISH = """
 UPDATE invites SET version = version + 1, updated_at = now()
@@ -249,6 +252,13 @@ async def record_lookup(
             await _owe_removal(conn, replaced_photo, removal_delay)
         republish = await _republish(conn, restaurant_id)
     return Recorded(row=row, invites=republish)
+
+
+async def photo_for_update(conn: Connection, *, restaurant_id: int) -> str | None:
+    """The row's photo key, the row locked until the transaction ends (call inside one)."""
+    cursor = await conn.execute(_PHOTO_FOR_UPDATE, {"id": restaurant_id})
+    row = await cursor.fetchone()
+    return None if row is None else row[0]
 
 
 async def strip(

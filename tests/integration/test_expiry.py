@@ -8,6 +8,7 @@ Places server over HTTP, PostgreSQL, Redis and the storage directory that the or
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,8 +47,8 @@ GOOGLE_MARKS = (TOIT_ADDRESS, "41,210", "Asha Rao", "/r/", "toit.example", "maps
 
 
 def with_recording_purger(deps: Deps) -> Deps:
-    """The worker's dependencies, removing at once and remembering what it purged."""
-    publisher = dataclasses.replace(deps.publisher, removal_delay=0.0, purger=RecordingPurger())
+    """The worker's dependencies, remembering what they purged."""
+    publisher = dataclasses.replace(deps.publisher, purger=RecordingPurger())
     return dataclasses.replace(deps, publisher=publisher)
 
 
@@ -95,8 +96,10 @@ def move_back(database_url: str, restaurant_id: int, by: timedelta) -> None:
 
 
 @pytest.fixture
-def purging_deps(deps: Deps) -> Deps:
-    return with_recording_purger(deps)
+async def purging_deps(worker_env: dict[str, str]) -> AsyncIterator[Deps]:
+    """The worker's dependencies with no grace period before removals."""
+    async with worker_deps(worker_env, TABLEFOR_REMOVAL_DELAY="0") as deps:
+        yield with_recording_purger(deps)
 
 
 async def test_a_lookup_gives_every_google_field_and_the_photo_30_days(
@@ -273,3 +276,29 @@ async def test_a_swiggy_id_whose_restaurant_was_stripped_is_not_set_aside(
     assert restaurant_of(database_url, second)["address"] is not None
     told = await shown(api, auth, second)
     assert told["restaurant"]["swiggy_restaurant_id_ignored"] is False and told["warnings"] == []
+
+
+async def test_a_refresh_that_brings_another_photo_removes_the_one_it_replaced(
+    api: httpx.AsyncClient, auth: dict[str, str], purging_deps: Deps, database_url: str
+) -> None:
+    deps = purging_deps
+    slug = await create(api, auth, starts_at=LATER)
+    invite_id = await enriched_and_published(deps, slug)
+    restaurant_id = restaurant_of(database_url, slug)["id"]
+    # As if the restaurant had shown another photo until now.
+    older = f"r/{restaurant_id}/00000000000000ff"
+    for key in (layout.photo_key(older, 480), layout.photo_key(older, 960)):
+        (storage(deps) / key).write_bytes(b"an older photo")
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE restaurants SET photo_key = %s WHERE id = %s", (older, restaurant_id))
+    move_back(database_url, restaurant_id, timedelta(days=28))
+
+    report = await expiry.run(deps)
+    await publish_and_remove(deps, report.republish)
+
+    assert (report.refreshed, report.republish) == (1, {invite_id})
+    assert not [path for path in stored_photos(deps) if path.startswith(older)]
+    assert stored_photos(deps)  # the new one
+    purged = {path for request in deps.publisher.purger.requests for path in request.paths}
+    assert f"/{layout.photo_key(older, 480)}" in purged
+    assert older not in published(deps, slug, layout.page_key(slug))
