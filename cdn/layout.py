@@ -7,9 +7,11 @@ Varnish, Fastly, Cloudflare) the edge keeps these objects long and is purged on 
 on CloudFront, where each invalidated path is billed and takes minutes, they live at the edge
 only seconds, revalidated in the background (stale-while-revalidate), and only cancels, deletes
 and link rotations invalidate. Either way browsers revalidate each time (max-age=0: a cheap 304
-from the edge). Content-hashed files (OG images, photos, assets) never change: cached forever
-where they can be purged when deleted, for an hour at a time on CloudFront so that a removed
-one leaves it without an invalidation.
+from the edge). Content-hashed files (OG images, assets) never change: cached forever where they
+can be purged when deleted, for an hour at a time on CloudFront so that a removed one leaves it
+without an invalidation. Restaurant photos never change either, but a provider's terms limit how
+long they may be shown (Google: 30 days from the fetch, workers/expiry.py): browsers keep them
+an hour, not a year, so that removing them from storage and the edge removes them from view.
 The nginx origin config is generated from these same values (cdn/edge.py).
 """
 
@@ -27,6 +29,7 @@ class Kind(enum.Enum):
     RSVPS = "rsvps"
     CALENDAR = "calendar"
     IMMUTABLE = "immutable"
+    PHOTO = "photo"  # a restaurant photo and the OG backgrounds made from it
     NOT_FOUND = "not_found"
 
 
@@ -45,6 +48,7 @@ EXPIRING_ADAPTERS = frozenset({"cloudfront"})
 EDGE_TTL = 86_400  # s-maxage for objects purged on change
 STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 7 * 86_400  # keep serving cached pages through a week-long origin outage
+PHOTO_BROWSER_TTL = 3600  # workers/expiry.py strips photos early enough to outlast it
 
 # Freshness.EXPIRING: how long a change may take to show, beyond one stale answer.
 PAGE_TTL = 30
@@ -69,6 +73,8 @@ CACHE_CONTROL: dict[Kind, str] = {
         f"stale-while-revalidate={STALE_WHILE_REVALIDATE}, stale-if-error={STALE_IF_ERROR}"
     ),
     Kind.IMMUTABLE: IMMUTABLE,
+    # Purged from the edge when removed; no stale copies served (no stale-* directives).
+    Kind.PHOTO: f"public, max-age={PHOTO_BROWSER_TTL}, s-maxage={EDGE_TTL}",
     Kind.NOT_FOUND: NOT_FOUND,
 }
 
@@ -86,6 +92,8 @@ EXPIRING_CACHE_CONTROL: dict[Kind, str] = {
         f"stale-while-revalidate={CALENDAR_TTL}, stale-if-error={STALE_IF_ERROR}"
     ),
     Kind.IMMUTABLE: f"public, max-age=31536000, s-maxage={IMMUTABLE_EDGE_TTL}, immutable",
+    # A removed photo leaves the edge within the hour, without an invalidation.
+    Kind.PHOTO: f"public, max-age={PHOTO_BROWSER_TTL}, s-maxage={IMMUTABLE_EDGE_TTL}",
     Kind.NOT_FOUND: NOT_FOUND,
 }
 
@@ -125,10 +133,8 @@ PATH_PATTERNS: dict[Kind, str] = {
     Kind.PAGE: f"^/i/{SLUG}/index\\.html$",
     Kind.RSVPS: f"^/i/{SLUG}/rsvps\\.json$",
     Kind.CALENDAR: f"^/i/{SLUG}/invite\\.ics$",
-    Kind.IMMUTABLE: (
-        f"^/(i/{SLUG}/og-[0-9a-f]+\\.jpg|r/[0-9]+/[0-9a-f]+-[0-9a-z-]+\\.jpg"
-        "|assets/[A-Za-z0-9_.-]+)$"
-    ),
+    Kind.IMMUTABLE: f"^/(i/{SLUG}/og-[0-9a-f]+\\.jpg|assets/[A-Za-z0-9_.-]+)$",
+    Kind.PHOTO: "^/r/[0-9]+/[0-9a-f]+-[0-9a-z-]+\\.jpg$",
 }
 
 
@@ -163,6 +169,21 @@ def photo_base(restaurant_id: int, original: bytes) -> str:
 
 def photo_key(base: str, width: int) -> str:
     return f"{base}-{width}.jpg"
+
+
+def photo_prefix(base: str) -> str:
+    """What the key of every stored file of one photo starts with: each width, and the OG
+    backgrounds made from them (of any design)."""
+    return f"{base}-"
+
+
+def photo_base_of(prefix: str) -> str:
+    return prefix.removesuffix("-")
+
+
+def photo_folder(prefix: str) -> str:
+    """The storage folder holding a photo's files (its restaurant's), for listing them."""
+    return prefix.rpartition("/")[0] + "/"
 
 
 def og_background_key(photo: str, design: str) -> str:

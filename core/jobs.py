@@ -24,6 +24,7 @@ ENRICH = "enrich"
 PUBLISH = "publish"
 REMOVE = "remove"  # delete objects storage owes to remove, then purge (on the publish queue)
 SIGN_IN_MAIL = "sign_in_mail"
+EXPIRE = "expire"  # refresh or strip provider content near its deadline (a cron, enrich queue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,13 @@ def publish_options(settings: WorkerSettings) -> JobOptions:
 # (core/db/removals.py), where the wait can be minutes without holding a job.
 REMOVE_OPTIONS = JobOptions(
     timeout=60, heartbeat=10, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=600
+)
+
+
+# One attempt: the cron's next run is the retry. A long timeout: refreshes wait their turn at
+# the provider's rate; the heartbeat rescues a run whose worker died.
+EXPIRE_OPTIONS = JobOptions(
+    timeout=900, heartbeat=30, retries=1, retry_delay=0.0, retry_backoff=0.0, ttl=3600
 )
 
 
@@ -215,5 +223,6 @@ def create_queues(
             ENRICH: enrich_options(worker),
             REMOVE: REMOVE_OPTIONS,
             SIGN_IN_MAIL: mail_options(mail),
+            EXPIRE: EXPIRE_OPTIONS,
         },
     )

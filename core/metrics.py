@@ -59,6 +59,15 @@ OPENS = Counter(
     "Invite page views by people (not link-preview bots), counted at the edge, as the "
     "worker moves them into PostgreSQL.",
 )
+# By the SKU the provider bills a request at, so the bill can be checked against what the
+# workers did (workers/providers/google_billing.py names the SKUs).
+PLACES_REQUESTS = Counter(
+    "tablefor_places_requests_total",
+    "Place provider requests answered (HTTP 200: what Google bills), by provider and SKU: "
+    "google text_search_enterprise, place_details_enterprise, place_details_photos; "
+    "nominatim search (no charge).",
+    ["provider", "sku"],
+)
 UNIQUE_OPENS = Counter(
     "tablefor_invite_unique_opens_total",
     "Viewers new to an invite that day (salted, daily-rotated hashes; nothing personal kept).",

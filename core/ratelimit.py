@@ -6,6 +6,9 @@ Litestar's RateLimitMiddleware is read-then-write per process (not atomic across
 sends no Retry-After, so it is not used. When Redis is unreachable the limiter falls back to a
 per-process GCRA with the same numbers: an outage of the limiter must not become an outage of
 invite creation (the invite's work is recorded in PostgreSQL and survives a Redis outage).
+A limit that binds the whole application (Nominatim's one request a second) cannot be kept per
+process, since N processes would send N a second: `shared_only` callers are told the limiter
+is unavailable instead, and pause.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from core.errors import RateLimited
+from core.errors import RateLimited, Unavailable
 from core.settings import RateLimit
 
 log = logging.getLogger("core.ratelimit")
@@ -67,6 +70,7 @@ Check = tuple[str, str, RateLimit]  # (name as "<limit>:<scope>", identity, rule
 _SCOPES = {"ip": "from your network", "creator": "for your account", "invite": "for this invite"}
 # An IPv6 client is given a whole /64 (a home, a phone): any of its addresses is the same client.
 IPV6_CLIENT_PREFIX = 64
+REDIS_RETRY_S = 5  # when a shared-only caller should ask again, Redis being unreachable
 
 
 def client_key(address: str) -> str:
@@ -81,6 +85,10 @@ def client_key(address: str) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, IPV6_CLIENT_PREFIX), strict=False))
     return str(ip)
+
+
+class SharedLimitUnavailable(Unavailable):
+    """Redis is unreachable and the limit must hold across processes: nobody may go."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +110,16 @@ class RateLimiter:
         self._local: dict[str, float] = {}
         self._redis_down_until = 0.0
 
-    async def check(self, name: str, identity: str, rule: RateLimit) -> Decision:
-        return (await self.check_all([(name, identity, rule)]))[0]
+    async def check(
+        self, name: str, identity: str, rule: RateLimit, *, shared_only: bool = False
+    ) -> Decision:
+        return (await self.check_all([(name, identity, rule)], shared_only=shared_only))[0]
 
-    async def check_all(self, checks: list[Check]) -> list[Decision]:
-        """One round trip for several budgets; none is charged unless all allow."""
+    async def check_all(self, checks: list[Check], *, shared_only: bool = False) -> list[Decision]:
+        """One round trip for several budgets; none is charged unless all allow.
+
+        While Redis is unreachable the budgets are counted in this process, unless
+        `shared_only`: then SharedLimitUnavailable is raised and nothing is allowed."""
         keys = [f"{self._prefix}:{name}:{identity}" for name, identity, _ in checks]
         rules = [rule for _, _, rule in checks]
         now = time.monotonic()
@@ -119,13 +132,24 @@ class RateLimiter:
                 # Try Redis again in a second; meanwhile count in this process.
                 self._redis_down_until = now + 1.0
                 log.warning("rate limiter: Redis unreachable, limiting per process")
+        if shared_only:
+            raise SharedLimitUnavailable(
+                "the shared rate limiter (Redis) is unreachable", retry_after=REDIS_RETRY_S
+            )
         return [
             self._check_local(key, rule, now * 1000) for key, rule in zip(keys, rules, strict=True)
         ]
 
-    async def wait_turn(self, name: str, identity: str, rule: RateLimit) -> None:
-        """Sleep until a request is allowed (used before calling a rate-limited provider)."""
-        while not (decision := await self.check(name, identity, rule)).allowed:  # noqa: ASYNC110
+    async def wait_turn(
+        self, name: str, identity: str, rule: RateLimit, *, shared_only: bool = False
+    ) -> None:
+        """Sleep until a request is allowed (used before calling a rate-limited provider).
+
+        `shared_only`: the limit binds every process together; while Redis is unreachable
+        this raises SharedLimitUnavailable rather than let each process count alone."""
+        while not (  # noqa: ASYNC110
+            decision := await self.check(name, identity, rule, shared_only=shared_only)
+        ).allowed:
             await asyncio.sleep(max(decision.retry_after_ms, 5) / 1000)
 
     async def enforce_all(self, checks: list[Check]) -> list[Decision]:

@@ -20,6 +20,15 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8080"
 GOOGLE_PLACES_URL = "https://places.googleapis.com"
 NOMINATIM_URL = "https://nominatim.openstreetmap.org"
+# Nominatim's usage policy asks for a User-Agent that identifies the application (and, for
+# regular use, a way to reach its operator); this default names none, so production refuses it.
+PLACEHOLDER_CONTACT = "ops@tablefor.invalid"
+DEFAULT_NOMINATIM_USER_AGENT = f"Tablefor/0.1 (invite pages; {PLACEHOLDER_CONTACT})"
+# Domains reserved for examples and tests (RFC 2606, RFC 6761): no operator reads mail there.
+_RESERVED_DOMAIN = re.compile(
+    r"(?<![a-z0-9-])(example\.(com|net|org)|[a-z0-9-]+\.(invalid|example|test|localhost))\b",
+    re.I,
+)
 DATABASE_SCHEMES = ("postgresql", "postgres")
 REDIS_SCHEMES = ("redis", "rediss", "unix")
 _PURGE_SECRET = re.compile(r"[A-Za-z0-9._~+/=-]{16,512}")
@@ -217,6 +226,7 @@ class Settings(msgspec.Struct, frozen=True):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = Env(os.environ if environ is None else environ)
         data_dir = data_dir_from(env)
+        environment = env.text("TABLEFOR_ENVIRONMENT", "development")
         return cls(
             data_dir=data_dir,
             database=_database(env),
@@ -228,7 +238,7 @@ class Settings(msgspec.Struct, frozen=True):
             api=_api(env),
             storage=storage_from(env, data_dir),
             purge=purge_from(env),
-            places=_places(env),
+            places=_places(env, production=environment == "production"),
             worker=WorkerSettings(
                 # Jobs mostly wait (providers, debounces, storage): many slots, little CPU each.
                 concurrency=env.integer("TABLEFOR_WORKER_CONCURRENCY", 16, low=1, high=256),
@@ -255,7 +265,7 @@ class Settings(msgspec.Struct, frozen=True):
             mail=mail_from_env(env),
             oidc=oidc_from_env(env),
             # Last: it lists the secrets every other part read.
-            observability=_observability(env),
+            observability=_observability(env, environment),
         )
 
 
@@ -268,14 +278,14 @@ def data_dir_from(env: Env) -> Path:
 _LIBRARY_SECRETS = ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 
 
-def _observability(env: Env) -> ObservabilitySettings:
+def _observability(env: Env, environment: str) -> ObservabilitySettings:
     sentry_dsn = env.url("SENTRY_DSN", None, schemes=("http", "https"))
     for name in _LIBRARY_SECRETS:  # not ours to validate, only to keep out of reports
         if (value := env.raw(name)) is not None:
             env.secrets.append(value)
     return ObservabilitySettings(
         sentry_dsn=sentry_dsn,
-        environment=env.text("TABLEFOR_ENVIRONMENT", "development"),
+        environment=environment,
         log_level=env.choice("TABLEFOR_LOG_LEVEL", "info", ("debug", "info", "warning", "error")),
         metrics_allow=metrics_allow_from(env),
         browser_dsn=env.url(
@@ -412,18 +422,26 @@ def _purge_secret(env: Env) -> str | None:
     return secret
 
 
-def _places(env: Env) -> PlacesSettings:
+def _places(env: Env, *, production: bool) -> PlacesSettings:
+    nominatim_url = (
+        None
+        if env.flag("TABLEFOR_NOMINATIM_DISABLED", False)
+        else env.url("NOMINATIM_BASE_URL", NOMINATIM_URL, schemes=("http", "https"))
+    )
+    user_agent = env.text("NOMINATIM_USER_AGENT", DEFAULT_NOMINATIM_USER_AGENT)
+    if production and nominatim_url and _RESERVED_DOMAIN.search(user_agent):
+        raise SettingsError(
+            "NOMINATIM_USER_AGENT: in production it must name your application and a contact "
+            f"address you read (Nominatim's usage policy), not {PLACEHOLDER_CONTACT}; "
+            "or set TABLEFOR_NOMINATIM_DISABLED=true"
+        )
     return PlacesSettings(
         google_api_key=env.secret("GOOGLE_PLACES_API_KEY"),
         google_base_url=env.url_or(
             "GOOGLE_PLACES_BASE_URL", GOOGLE_PLACES_URL, schemes=("http", "https")
         ),
-        nominatim_base_url=None
-        if env.flag("TABLEFOR_NOMINATIM_DISABLED", False)
-        else env.url("NOMINATIM_BASE_URL", NOMINATIM_URL, schemes=("http", "https")),
-        nominatim_user_agent=env.text(
-            "NOMINATIM_USER_AGENT", "Tablefor/0.1 (invite pages; ops@tablefor.invalid)"
-        ),
+        nominatim_base_url=nominatim_url,
+        nominatim_user_agent=user_agent,
         reuse_days=env.integer("TABLEFOR_RESTAURANT_REUSE_DAYS", 30, low=0, high=3650),
         timeout=env.number("TABLEFOR_PROVIDER_TIMEOUT", 5.0, low=0.1, high=120),
     )

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
-from renderer import words
+from renderer import attribution, words
 from renderer.model import Invite
 
 
@@ -70,5 +70,7 @@ def _location(invite: Invite) -> str:
 
 
 def _description(invite: Invite, page_url: str) -> str:
-    lines = [invite.message or "", words.party_words(invite.party_size) or "", page_url]
+    """The message, the party, the page; and the credit for the provider's address and GEO."""
+    credit = attribution.calendar_credit(invite.restaurant) or ""
+    lines = [invite.message or "", words.party_words(invite.party_size) or "", page_url, credit]
     return "\n".join(line for line in lines if line)

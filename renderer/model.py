@@ -6,6 +6,11 @@ from datetime import datetime
 
 import msgspec
 
+# Who provided a restaurant's details and photo: each has its own attribution on the page, the
+# OG image and the calendar file (renderer/words.py).
+GOOGLE_MAPS = "google_maps"
+OPENSTREETMAP = "openstreetmap"
+
 
 class PhotoSource(msgspec.Struct, frozen=True):
     url: str  # absolute or root-relative URL of one size
@@ -16,7 +21,8 @@ class Photo(msgspec.Struct, frozen=True, kw_only=True):
     sources: tuple[PhotoSource, ...]  # smallest first; the page builds its srcset from these
     width: int  # of the largest, for the aspect ratio
     height: int
-    credit: str | None = None
+    credit: str | None = None  # the author's name, as the provider gives it
+    credit_url: str | None = None  # the author's profile, when the provider gives one
 
 
 class Restaurant(msgspec.Struct, frozen=True, kw_only=True):
@@ -32,6 +38,7 @@ class Restaurant(msgspec.Struct, frozen=True, kw_only=True):
     latitude: float | None = None
     longitude: float | None = None
     photo: Photo | None = None
+    source: str | None = None  # GOOGLE_MAPS, OPENSTREETMAP, or None: the creator's words only
 
 
 class Answer(msgspec.Struct, frozen=True, kw_only=True):

@@ -50,6 +50,8 @@ class OgCard(msgspec.Struct, frozen=True, kw_only=True):
     party: str | None
     cancelled: bool = False
     seed: str
+    # The background photo's credit, where the image shows one (renderer/attribution.py).
+    credit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ LOCALITY = TextStyle(Weight.REGULAR, 30, MUTED)
 WHEN = TextStyle(Weight.BOLD, 26, ON_ACCENT)
 PARTY = TextStyle(Weight.REGULAR, 26, WHITE)
 BRAND_MARK = TextStyle(Weight.BOLD, 24, MUTED)
+CREDIT = TextStyle(Weight.REGULAR, 17, MUTED)
+CREDIT_BASELINE = HEIGHT - 30  # under the bottom row, inside the frame
+CREDIT_WIDTH = CONTENT_WIDTH // 2
 
 Box = tuple[float, float, float, float]
 
@@ -111,8 +116,25 @@ def layout_card(card: OgCard, fonts: FontSet, *, accent: Color = PHOTO_ACCENT) -
     highest = max((text.box[3] for text in top_block), default=MARGIN_TOP + 24) + GAP + RULE_SPACE
     baseline = ROW_TOP - (98 if locality else 46)
     name = _name_lines(_clean(card.restaurant_name), fonts, baseline, (highest, lowest))
-    placed = (*texts, *([locality] if locality else []), *name, *top_block)
+    credit = _credit_line(_clean(card.credit), fonts)
+    placed = (*texts, *([locality] if locality else []), *name, *top_block, *credit)
     return CardLayout(placed, pills, _rule_above(name, baseline))
+
+
+@functools.lru_cache(maxsize=LINE_CACHE_SIZE)
+def _credit_line(credit: str, fonts: FontSet) -> tuple[PlacedText, ...]:
+    """The photo's credit, small, right-aligned under the brand; cut short if very long."""
+    measured = _one_line("credit", credit, CREDIT, fonts, (0, CREDIT_BASELINE), CREDIT_WIDTH)
+    if measured is None:
+        return ()
+    left = math.floor(SAFE_BOX[2] - max(measured.width, measured.box[2] - measured.origin[0]))
+    placed = _one_line("credit", credit, CREDIT, fonts, (left, CREDIT_BASELINE), CREDIT_WIDTH)
+    if placed is not None and placed.box[2] > SAFE_BOX[2]:  # ink pushed right of its origin
+        over = math.ceil(placed.box[2] - SAFE_BOX[2])
+        placed = _one_line(
+            "credit", credit, CREDIT, fonts, (left - over, CREDIT_BASELINE), CREDIT_WIDTH
+        )
+    return (placed,) if placed else ()
 
 
 @functools.lru_cache(maxsize=LINE_CACHE_SIZE)

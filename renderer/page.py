@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from renderer import words
+from renderer import attribution, words
 from renderer.fallback_image import Design, design_for
 from renderer.links import web_link
 from renderer.model import Invite, Links, OgImageRef, Site
@@ -99,7 +99,12 @@ def _place_context(invite: Invite) -> dict[str, Any]:
         "photo": photo,
         "photo_srcset": ", ".join(f"{s.url} {s.width}w" for s in photo.sources) if photo else "",
         "photo_sizes": PHOTO_SIZES,
+        "photo_credit_url": attribution.photo_credit_url(restaurant),
         "initial": words.initial(restaurant.name),
+        # The providers' credits, under what they provided (renderer/attribution.py).
+        "attribution": attribution.page_source(restaurant),
+        "google_maps": attribution.GOOGLE_MAPS_TEXT,
+        "osm_copyright_url": attribution.OSM_COPYRIGHT_URL,
     }
 
 

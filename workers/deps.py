@@ -113,6 +113,7 @@ async def opened_deps(settings: Settings) -> AsyncIterator[Deps]:
                 storage=publisher.storage,
                 limiter=limiter,
                 reuse=timedelta(days=settings.places.reuse_days),
+                removal_delay=settings.worker.removal_delay,
             )
             try:
                 yield Deps(

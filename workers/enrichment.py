@@ -12,10 +12,15 @@ only when it agrees with this invite's own name, area and city (workers/provider
 Otherwise providers are tried in order (Google Places, then the keyless Nominatim); the first
 good match wins. Retryable provider errors propagate so the queue retries the job with backoff;
 final ones end it in a dead letter (see workers/tasks.py).
+
+A row past its provider's deadline (Google's terms: 30 days from the fetch) is never reused:
+the place is looked up again, or the row is stripped (workers/expiry.py). Whatever a lookup
+records, every invite showing the row owes a publish, and a photo it replaces owes a removal.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,13 +33,13 @@ from cdn import layout
 from cdn.storage.base import Storage
 from core.db import invite_work, restaurants
 from core.db.invites import InviteRow
-from core.db.pool import Connection, connection
-from core.db.restaurants import Details, Lookup, RestaurantRow
+from core.db.pool import Connection, connection, transaction
+from core.db.restaurants import Details, Lookup, Recorded, RestaurantRow
 from core.domain import EnrichState
 from core.metrics import ENRICH
-from core.ratelimit import RateLimiter
+from core.ratelimit import RateLimiter, SharedLimitUnavailable
 from core.settings import RateLimit
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, Provider, ProviderError
+from workers.providers.base import PhotoCredit, PlaceDetails, PlaceQuery, Provider, ProviderError
 from workers.providers.images import encode_variants, safe_photo
 from workers.providers.matching import agrees, choose
 from workers.snapshot import PHOTO_WIDTHS
@@ -46,6 +51,9 @@ log = logging.getLogger("tablefor.worker")
 class ProviderSlot:
     provider: Provider
     rate: RateLimit  # shared by every worker process, through Redis
+    # The rate must hold for the whole application (a usage policy, not our own caution): while
+    # Redis is unreachable the provider pauses instead of each process counting alone.
+    shared_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,7 @@ class Outcome:
     restaurant_id: int | None  # None: no provider knows the place
     looked_up: bool  # False: reused within the window, no provider was called
     swiggy_id_ignored: bool = False
+    republish: tuple[int, ...] = ()  # other invites at the restaurant, owing a publish now
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +83,13 @@ class Enricher:
         storage: Storage,
         limiter: RateLimiter,
         reuse: timedelta,
+        removal_delay: float,
     ) -> None:
         self.slots = tuple(slots)
         self._storage = storage
         self._limiter = limiter
         self._reuse = reuse
+        self._removal_delay = removal_delay  # before a replaced photo's files are removed
 
     async def aclose(self) -> None:
         for slot in self.slots:
@@ -86,6 +97,11 @@ class Enricher:
 
     def is_fresh(self, looked_up_at: datetime | None) -> bool:
         return looked_up_at is not None and datetime.now(UTC) - looked_up_at < self._reuse
+
+    def is_usable(self, row: RestaurantRow) -> bool:
+        """Looked up within the reuse window, and its details still within their deadline."""
+        unexpired = row.expires_at is None or row.expires_at > datetime.now(UTC)
+        return self.is_fresh(row.looked_up_at) and unexpired
 
     async def enrich(self, pool: AsyncConnectionPool[Connection], invite: InviteRow) -> Outcome:
         """Link the invite to its restaurant, looking it up unless we know it well enough.
@@ -96,8 +112,10 @@ class Enricher:
         query = PlaceQuery(name=invite.restaurant_name, area=invite.area, city=invite.city)
         key = restaurants.lookup_key(query.name, query.area, query.city)
         known = await self._known(pool, invite, key)
-        agreeing = [row for row in known.by_swiggy_id if _agrees(query, row)]
-        ignored = bool(known.by_swiggy_id) and not agreeing
+        # A stripped row (past its provider's deadline) says nothing either way about the id.
+        matched = [row for row in known.by_swiggy_id if row.name is not None]
+        agreeing = [row for row in matched if _agrees(query, row)]
+        ignored = bool(matched) and not agreeing
         if ignored:
             log.info(
                 "swiggy id set aside: its restaurants disagree with the invite",
@@ -109,11 +127,27 @@ class Enricher:
             row = reused if isinstance(reused, RestaurantRow) else None
             return await self._link(pool, invite, row, looked_up=False, swiggy_id_ignored=ignored)
         found = await self._look_up(pool, query)
+        row = found.row if found else None
         async with connection(pool) as conn:
             await restaurants.remember_lookup(
-                conn, lookup_key=key, restaurant_id=found.id if found else None
+                conn, lookup_key=key, restaurant_id=row.id if row else None
             )
-        return await self._link(pool, invite, found, looked_up=True, swiggy_id_ignored=ignored)
+        outcome = await self._link(pool, invite, row, looked_up=True, swiggy_id_ignored=ignored)
+        others = tuple(i for i in (found.invites if found else ()) if i != invite.id)
+        return dataclasses.replace(outcome, republish=others)
+
+    async def refresh(
+        self, pool: AsyncConnectionPool[Connection], row: RestaurantRow
+    ) -> Recorded | None:
+        """The row's place looked up again by its provider's own id, before its deadline.
+
+        None when its provider is not configured any more: the row expires as it stands."""
+        slot = next((s for s in self.slots if s.provider.name == row.provider), None)
+        if slot is None:
+            return None
+        await self._wait_turn(slot)
+        details = await slot.provider.place(row.place_ref.removeprefix(f"{row.provider}:"))
+        return await self._record(pool, slot, row, details)
 
     async def _known(
         self, pool: AsyncConnectionPool[Connection], invite: InviteRow, key: str
@@ -139,9 +173,9 @@ class Enricher:
         """A fresh row that agrees with the invite; a fresh empty search (a Lookup: nothing to
         link); or None: ask the providers."""
         row = known.searched_row
-        if row is not None and self.is_fresh(row.looked_up_at) and _agrees(query, row):
+        if row is not None and self.is_usable(row) and _agrees(query, row):
             return row
-        fresh = [row for row in agreeing if self.is_fresh(row.looked_up_at)]
+        fresh = [row for row in agreeing if self.is_usable(row)]
         if fresh:
             return fresh[0]
         searched = known.searched
@@ -151,7 +185,7 @@ class Enricher:
 
     async def _look_up(
         self, pool: AsyncConnectionPool[Connection], query: PlaceQuery
-    ) -> RestaurantRow | None:
+    ) -> Recorded | None:
         """The first provider's good match, its row made or refreshed; None if none has one."""
         for slot in self.slots:
             match = await self._search(slot, query)
@@ -161,15 +195,36 @@ class Enricher:
                 row = await restaurants.claim_place(
                     conn, place_ref=_place_ref(match), name=match.name, provider=match.provider
                 )
-            if self.is_fresh(row.looked_up_at):
-                return row
-            details = await self._with_photo(slot, row, await self._details(slot, match))
-            async with connection(pool) as conn:
-                return await restaurants.record_lookup(conn, restaurant_id=row.id, details=details)
+            if self.is_usable(row):
+                return Recorded(row=row, invites=())
+            return await self._record(pool, slot, row, match)  # the search said it all
         return None
 
-    async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> Candidate | None:
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
+    async def _record(
+        self,
+        pool: AsyncConnectionPool[Connection],
+        slot: ProviderSlot,
+        row: RestaurantRow,
+        details: PlaceDetails,
+    ) -> Recorded:
+        """Store the photo and record the details, kept as long as the provider allows; the
+        photo it replaces (read under the row's lock: another lookup may have run meanwhile)
+        is owed a removal."""
+        fields = await self._with_photo(slot, row, details)
+        async with transaction(pool) as conn:
+            shown = await restaurants.photo_for_update(conn, restaurant_id=row.id)
+            replaced = shown if shown != fields.photo_key else None
+            return await restaurants.record_lookup(
+                conn,
+                restaurant_id=row.id,
+                details=fields,
+                keep_for=slot.provider.keep_for,
+                replaced_photo=layout.photo_prefix(replaced) if replaced else None,
+                removal_delay=self._removal_delay,
+            )
+
+    async def _search(self, slot: ProviderSlot, query: PlaceQuery) -> PlaceDetails | None:
+        await self._wait_turn(slot)
         try:
             match = choose(query, await slot.provider.search(query))
         except ProviderError:
@@ -178,9 +233,16 @@ class Enricher:
         ENRICH.labels(slot.provider.name, "not_found" if match is None else "found").inc()
         return match
 
-    async def _details(self, slot: ProviderSlot, match: Candidate) -> PlaceDetails:
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
-        return await slot.provider.details(match)
+    async def _wait_turn(self, slot: ProviderSlot) -> None:
+        """The provider's rate; a paused provider is a retryable error (the job comes back)."""
+        name = slot.provider.name
+        try:
+            await self._limiter.wait_turn("provider", name, slot.rate, shared_only=slot.shared_only)
+        except SharedLimitUnavailable as error:
+            detail = f"paused: {error.detail}"
+            raise ProviderError(
+                name, detail, retryable=True, retry_after=error.retry_after
+            ) from None
 
     async def _with_photo(
         self, slot: ProviderSlot, target: RestaurantRow, details: PlaceDetails
@@ -206,7 +268,8 @@ class Enricher:
                     photo_key=base,
                     photo_width=width,
                     photo_height=height,
-                    photo_credit=credit,
+                    photo_credit=credit.name if credit else None,
+                    photo_credit_url=credit.url if credit else None,
                 )
         return fields
 
@@ -214,7 +277,7 @@ class Enricher:
         self, slot: ProviderSlot, restaurant_id: int, ref: str
     ) -> tuple[str, int, int] | None:
         """Download, check, re-encode and store one photo; None if it is unusable."""
-        await self._limiter.wait_turn("provider", slot.provider.name, slot.rate)
+        await self._wait_turn(slot)
         try:
             raw = await slot.provider.photo(ref, max_width=PHOTO_WIDTHS[-1])
         except ProviderError as error:
@@ -232,7 +295,7 @@ class Enricher:
         base = layout.photo_base(restaurant_id, raw)
         for width, (body, _, _) in variants.items():
             key = layout.photo_key(base, width)
-            await self._storage.put(layout.stored(key, body, layout.Kind.IMMUTABLE))
+            await self._storage.put(layout.stored(key, body, layout.Kind.PHOTO))
         largest = max(variants)
         _, width, height = variants[largest]
         return base, width, height
@@ -259,13 +322,13 @@ class Enricher:
 
 
 def _agrees(query: PlaceQuery, row: RestaurantRow) -> bool:
-    return agrees(query, name=row.name, address=row.address)
+    return agrees(query, name=row.name or "", address=row.address)
 
 
-def _place_ref(item: Candidate | PlaceDetails) -> str:
+def _place_ref(item: PlaceDetails) -> str:
     return f"{item.provider}:{item.ref}"
 
 
-def _credits(details: PlaceDetails) -> list[str | None]:
-    credits: list[str | None] = list(details.photo_credits)
+def _credits(details: PlaceDetails) -> list[PhotoCredit | None]:
+    credits: list[PhotoCredit | None] = list(details.photo_credits)
     return (credits + [None] * len(details.photo_refs))[: len(details.photo_refs)]

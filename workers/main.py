@@ -9,14 +9,14 @@ import signal
 import time
 from typing import Any
 
-from saq import Worker
+from saq import CronJob, Worker
 from saq.job import Status
 
 from core import jobs, logs
 from core.jobs import JobOptions
 from core.observability import init_sentry
 from core.settings import Settings
-from workers import accounts, tasks
+from workers import accounts, expiry, tasks
 from workers.deps import Deps, opened_deps
 from workers.gauges import sample_forever
 from workers.opens import ingest_forever
@@ -37,10 +37,16 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
     async def before(ctx: dict[str, Any]) -> None:
         await before_process(ctx, options=options)
 
-    def worker(queue: Any, functions: list[tuple[str, Any]], concurrency: int) -> Worker[Any]:
+    def worker(
+        queue: Any,
+        functions: list[tuple[str, Any]],
+        concurrency: int,
+        cron_jobs: list[CronJob[Any]] | None = None,
+    ) -> Worker[Any]:
         made: Worker[Any] = Worker(
             queue,
             functions=functions,
+            cron_jobs=cron_jobs,
             concurrency=concurrency,
             startup=startup,
             before_process=before,
@@ -54,10 +60,27 @@ def create_workers(settings: Settings, deps: Deps) -> list[Worker[Any]]:
         return made
 
     on_publish_queue = [(jobs.PUBLISH, tasks.publish), (jobs.REMOVE, tasks.remove)]
+    # Provider content near its deadline, on the enrich queue (refreshes are lookups); unique,
+    # so one run a tick whatever the number of worker processes.
+    expire = options[jobs.EXPIRE]
+    # Not CronJob[Any](...): the alias would land in the instance's __dict__, which SAQ passes
+    # on to every enqueue. Our tasks take a plain dict, not SAQ's Context TypedDict.
+    expire_cron = CronJob(  # type: ignore[type-var]
+        tasks.expire,
+        cron=expiry.CRON,
+        unique=True,
+        timeout=expire.timeout,
+        heartbeat=expire.heartbeat,
+        retries=expire.retries,
+        ttl=expire.ttl,
+    )
     return [
         worker(deps.queues.publish, on_publish_queue, settings.worker.concurrency),
         worker(
-            deps.queues.enrich, [(jobs.ENRICH, tasks.enrich)], settings.worker.enrich_concurrency
+            deps.queues.enrich,
+            [(jobs.ENRICH, tasks.enrich)],
+            settings.worker.enrich_concurrency,
+            cron_jobs=[expire_cron],
         ),
         worker(
             deps.queues.accounts,

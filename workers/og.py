@@ -13,7 +13,7 @@ import hashlib
 import msgspec
 
 from cdn import layout
-from renderer import words
+from renderer import attribution, words
 from renderer.og_image import OgCard, render_og_image
 from renderer.og_photo import OG_PHOTO_DESIGN, prepare_og_photo
 from workers.deps import Publisher
@@ -34,6 +34,7 @@ def og_card(snapshot: Snapshot) -> OgCard:
         party=words.party_words(invite.party_size),
         cancelled=invite.cancelled,
         seed=f"{invite.restaurant.name}|{invite.slug}",
+        credit=attribution.image_credit(invite.restaurant),  # the photo is the background
     )
 
 
@@ -47,6 +48,8 @@ async def og_image(deps: Publisher, snapshot: Snapshot) -> tuple[str, str]:
     if row.og_inputs_hash == og_hash and row.og_image_key:
         return row.og_image_key, og_hash
     background = await _background(deps, photo_key) if photo_key else None
+    if background is None:  # the designed fallback: no photo to credit
+        card = msgspec.structs.replace(card, credit=None)
     image = await asyncio.to_thread(render_og_image, card, fonts=deps.fonts, background=background)
     key = layout.og_image_key(row.slug, image)
     keys = (layout.images_key(row.slug),)  # how the edge is told when the image is removed
@@ -64,7 +67,6 @@ async def _background(deps: Publisher, photo_key: str) -> bytes | None:
     if photo is None:
         return None  # the designed fallback, rather than failing the publish
     prepared = await asyncio.to_thread(prepare_og_photo, photo)
-    await deps.storage.put(
-        layout.stored(key, prepared, layout.Kind.IMMUTABLE, freshness=deps.freshness)
-    )
+    made_of_the_photo = layout.stored(key, prepared, layout.Kind.PHOTO, freshness=deps.freshness)
+    await deps.storage.put(made_of_the_photo)
     return prepared

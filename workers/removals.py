@@ -3,7 +3,9 @@
 A replaced OG image is removed under the invite's publish lease, and only if the invite does not
 show it again: an edit undone within the grace period draws the same image under the same key.
 A deleted invite's folder is removed whole, once at once and once more after the grace period,
-for a publish that was in flight when the invite was deleted.
+for a publish that was in flight when the invite was deleted. A restaurant photo's files (every
+width, and the OG backgrounds made from them) go once no page shows them: after a newer photo
+replaced them, or at their deadline (workers/expiry.py); the edge is purged by their paths.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from cdn.purge.base import PurgeReason, PurgeRequest
 from core.db import invites, removals
 from core.db.pool import connection
 from core.db.removals import Removal
+from renderer.og_photo import OG_PHOTO_DESIGN
 from workers.deps import Publisher
 from workers.publishing import leased
+from workers.snapshot import PHOTO_WIDTHS
 
 log = logging.getLogger("tablefor.worker")
 
@@ -41,7 +45,10 @@ async def start(deps: Publisher, removal_id: int) -> Removal | None:
 
 async def run(deps: Publisher, removal: Removal) -> Removed:
     """One pass: delete, purge, and record it. Raises if storage or the CDN fails."""
-    if removal.prefix is not None:
+    if removal.slug is None:
+        assert removal.prefix is not None
+        keys = await _remove_photo(deps, removal.prefix)
+    elif removal.prefix is not None:
         keys = await _remove_folder(deps, removal.slug, removal.prefix)
     else:
         assert removal.object_key is not None
@@ -75,7 +82,26 @@ async def _remove_folder(deps: Publisher, slug: str, prefix: str) -> list[str]:
     return keys
 
 
+async def _remove_photo(deps: Publisher, prefix: str) -> list[str]:
+    listed = await deps.storage.keys(layout.photo_folder(prefix))
+    keys = [key for key in listed if key.startswith(prefix)]
+    for key in keys:
+        await deps.storage.delete(key)
+    await deps.purger.purge(PurgeRequest(paths=photo_paths(prefix, keys)))
+    return keys
+
+
+def photo_paths(prefix: str, deleted: list[str]) -> tuple[str, ...]:
+    """The public paths of a photo's files: those deleted now, and every one that can exist
+    (a purge that failed before is tried again after the files are gone)."""
+    base = layout.photo_base_of(prefix)
+    widths = [layout.photo_key(base, width) for width in PHOTO_WIDTHS]
+    backgrounds = [layout.og_background_key(key, OG_PHOTO_DESIGN) for key in widths]
+    return tuple(dict.fromkeys(layout.path_of(key) for key in (*deleted, *widths, *backgrounds)))
+
+
 async def _remove_replaced(deps: Publisher, removal: Removal, key: str) -> list[str]:
+    assert removal.slug is not None
     if removal.invite_id is None:  # the invite is deleted: nothing shows the key again
         await deps.storage.delete(key)
     elif not await _deleted_unless_shown(deps, removal.invite_id, key):

@@ -10,11 +10,21 @@ from core.db.invites import InviteRow
 from core.db.pool import Connection
 from core.db.restaurants import RestaurantRow
 from core.domain import InviteStatus
-from renderer.model import Answer, Invite, Photo, PhotoSource, Restaurant
+from renderer.model import (
+    GOOGLE_MAPS,
+    OPENSTREETMAP,
+    Answer,
+    Invite,
+    Photo,
+    PhotoSource,
+    Restaurant,
+)
 
 # The widths a restaurant photo is stored at (see workers/enrichment.py), smallest first; photos
 # narrower than the first are not used.
 PHOTO_WIDTHS = (480, 720, 960, 1440)  # 720: a 390-px phone at 1.75-2x, the common case
+# Whose attribution what a provider returned carries (renderer/attribution.py).
+SOURCES = {"google": GOOGLE_MAPS, "nominatim": OPENSTREETMAP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +90,7 @@ def _restaurant(row: InviteRow, found: RestaurantRow | None) -> Restaurant:
         latitude=found.latitude if found else None,
         longitude=found.longitude if found else None,
         photo=_photo(found),
+        source=SOURCES.get(found.provider or "") if found else None,
     )
 
 
@@ -96,4 +107,5 @@ def _photo(found: RestaurantRow | None) -> Photo | None:
         width=found.photo_width,
         height=found.photo_height,
         credit=found.photo_credit,
+        credit_url=found.photo_credit_url,
     )

@@ -23,7 +23,7 @@ from core.db.pool import connection, transaction
 from core.domain import EnrichState, InviteStatus
 from core.errors import Unavailable
 from core.observability import report_dead_letter
-from workers import publishing
+from workers import expiry, publishing
 from workers import removals as removing
 from workers.deps import Deps
 from workers.providers.base import ProviderError
@@ -79,7 +79,20 @@ async def enrich(
         _honour_retry_after(job, error.retry_after)
         raise RetryLater(str(error)) from error
     await _request_publish(deps, invite_id)  # the restaurant changed what the page shows
+    for other in outcome.republish:  # other invites at a restaurant the lookup changed
+        await _request_publish(deps, other)
     return {"restaurant_id": outcome.restaurant_id, "looked_up": outcome.looked_up}
+
+
+async def expire(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Refresh or strip provider content near its deadline (workers/expiry.py); on a cron."""
+    report = await expiry.run(ctx["deps"])
+    return {
+        "refreshed": report.refreshed,
+        "refresh_failed": report.refresh_failed,
+        "stripped": report.stripped,
+        "republish": len(report.republish),
+    }
 
 
 async def publish(

@@ -1,6 +1,7 @@
 """What storage owes to remove (migrations/0021_storage_removals.sql): rows written in the same
-statement that makes them owed (a publish that replaced an OG image, an invite deleted), run by
-the workers when due, retried later on failure, and parked for a replay after too many.
+statement that makes them owed (a publish that replaced an OG image, an invite deleted, a
+restaurant photo replaced or past its deadline), run by the workers when due, retried later on
+failure, and parked for a replay after too many.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from core.db.pool import Connection
 class Removal(msgspec.Struct, frozen=True, kw_only=True):
     id: int
     invite_id: int | None  # None once the invite is deleted
-    slug: str
+    slug: str | None  # None: a restaurant photo's files (migrations/0080)
     object_key: str | None  # one replaced object...
-    prefix: str | None  # ...or everything under a deleted invite's folder
+    prefix: str | None  # ...or everything under a deleted invite's folder, or of one photo
     due_at: datetime
     passes: int  # runs still owed, this one included
     attempts: int  # tries of this pass, this one included

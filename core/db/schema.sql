@@ -250,7 +250,7 @@ CREATE TABLE public.restaurant_lookups (
 CREATE TABLE public.restaurants (
     id bigint NOT NULL,
     place_ref text NOT NULL,
-    name text NOT NULL,
+    name text,
     address text,
     latitude double precision,
     longitude double precision,
@@ -267,7 +267,11 @@ CREATE TABLE public.restaurants (
     looked_up_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone,
+    photo_expires_at timestamp with time zone,
+    photo_credit_url text,
     CONSTRAINT restaurants_maps_uri_http CHECK ((maps_uri ~* '^https?://[^/[:space:]]'::text)),
+    CONSTRAINT restaurants_photo_credit_url_http CHECK ((photo_credit_url ~* '^https?://[^/[:space:]]'::text)),
     CONSTRAINT restaurants_website_http CHECK ((website ~* '^https?://[^/[:space:]]'::text))
 );
 
@@ -349,7 +353,7 @@ CREATE TABLE public.sign_in_requests (
 CREATE TABLE public.storage_removals (
     id bigint NOT NULL,
     invite_id bigint,
-    slug text NOT NULL,
+    slug text,
     object_key text,
     prefix text,
     due_at timestamp with time zone NOT NULL,
@@ -359,7 +363,8 @@ CREATE TABLE public.storage_removals (
     failed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT storage_removals_check CHECK (((object_key IS NULL) <> (prefix IS NULL))),
-    CONSTRAINT storage_removals_passes_check CHECK ((passes >= 1))
+    CONSTRAINT storage_removals_passes_check CHECK ((passes >= 1)),
+    CONSTRAINT storage_removals_slug_or_prefix CHECK (((slug IS NOT NULL) OR (prefix IS NOT NULL)))
 );
 
 ALTER TABLE public.storage_removals ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -456,6 +461,10 @@ CREATE INDEX invites_by_swiggy_id ON public.invites USING btree (swiggy_restaura
 CREATE INDEX invites_enrich_pending ON public.invites USING btree (updated_at) WHERE (enrich_state = 'pending'::text);
 
 CREATE INDEX invites_unpublished ON public.invites USING btree (updated_at) WHERE ((published_version < version) AND (publish_failed_at IS NULL));
+
+CREATE INDEX restaurants_details_expiry ON public.restaurants USING btree (expires_at) WHERE (expires_at IS NOT NULL);
+
+CREATE INDEX restaurants_photo_expiry ON public.restaurants USING btree (photo_expires_at) WHERE (photo_expires_at IS NOT NULL);
 
 CREATE INDEX sessions_by_creator ON public.sessions USING btree (creator_id) WHERE (revoked_at IS NULL);
 

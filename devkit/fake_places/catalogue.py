@@ -43,6 +43,9 @@ class Restaurant:
     price_level: str
     website: str | None = None
     google_address: str | None = None  # when Google's formatting differs from the Indian one
+    # Nominatim names the OSM object of a result only when it has one (its "Place Output" docs);
+    # False: this place comes back without osm_type and osm_id.
+    osm_object: bool = True
 
     @property
     def address(self) -> str:
@@ -78,6 +81,8 @@ def _india(
     count: int,
     price: str,
     website: str | None = None,
+    *,
+    osm_object: bool = True,
 ) -> Restaurant:
     return Restaurant(
         name,
@@ -93,6 +98,7 @@ def _india(
         count,
         f"PRICE_LEVEL_{price}",
         website,
+        osm_object=osm_object,
     )
 
 
@@ -119,7 +125,7 @@ CATALOGUE: tuple[Restaurant, ...] = (
     _india("Olive Beach", "16, Wood Street, off Richmond Road", "Ashok Nagar", "Bengaluru",
            "Karnataka", "560025", (12.9650, 77.6040), 4.4, 4100, "VERY_EXPENSIVE"),
     _india("Hunger Camp", "SCO 51, Sector 29", "Sector 29", "Gurugram", "Haryana", "122001",
-           (28.4675, 77.0622), 4.0, 2600, "MODERATE"),
+           (28.4675, 77.0622), 4.0, 2600, "MODERATE", osm_object=False),
     _india("Smoke House Deli", "52/1, Lavelle Road", "Ashok Nagar", "Bengaluru", "Karnataka",
            "560001", (12.9716, 77.5988), 4.3, 7700, "EXPENSIVE"),
     Restaurant("Cervejaria Ramiro", "Avenida Almirante Reis", "Anjos", "Lisboa", "Lisboa",
@@ -163,16 +169,24 @@ def google_place(place: Restaurant) -> dict[str, Any]:
 
 
 def _google_photo(place: Restaurant, ref: str, author: str) -> dict[str, Any]:
+    """A Photo as Places API (New) returns it: the author's name, their Maps profile (`uri`) and
+    picture (`photoUri`), and links to report the photo and to see it on Google Maps."""
+    contributor = int.from_bytes(hashlib.sha256(author.encode()).digest()[:8], "big")
     attribution = {
         "displayName": author,
-        "uri": f"//maps.google.com/maps/contrib/{place.osm_id}",
-        "photoUri": "//lh3.googleusercontent.com/a/default-user",
+        "uri": f"https://maps.google.com/maps/contrib/{contributor}",
+        "photoUri": f"https://lh3.googleusercontent.com/a-/{_digest(author)[:24]}=s100-p-k-no-mo",
     }
     return {
         "name": f"places/{place.place_id}/photos/{ref}",
         "widthPx": PHOTO_SIZE[0],
         "heightPx": PHOTO_SIZE[1],
         "authorAttributions": [attribution],
+        "flagContentUri": (
+            "https://www.google.com/local/imagery/report/?cb_client=maps_api_places.places_api"
+            f"&image_key=!1e10!2s{ref}"
+        ),
+        "googleMapsUri": f"https://www.google.com/maps/place//data=!3m4!1e2!3m2!1s{ref}",
     }
 
 
@@ -207,6 +221,8 @@ def nominatim_place(place: Restaurant, *, v2: bool, address_details: bool) -> di
     }
     if address_details:
         result["address"] = address
+    if not place.osm_object:
+        del result["osm_type"], result["osm_id"]
     return result
 
 

@@ -2,7 +2,16 @@
 
 Plain functions of a parsed request; the HTTP plumbing is in devkit/fake_places/server.py.
 Faults apply to the next `count` requests they concern (every one if count is None), after the
-API key check; Nominatim is never faulted.
+API key check; Nominatim is never faulted. Every answered Places request is tallied under the
+SKU Google would bill it at (devkit/fake_places/billing.py).
+
+Request and response shapes follow the Places API (New) reference: Text Search takes
+`pageSize` (1-20, 0 or absent for 20, larger coerced to 20, negative refused; the deprecated
+`maxResultCount` is read only without it) and returns `nextPageToken` when more results exist
+and the mask asks for it
+(https://developers.google.com/maps/documentation/places/web-service/reference/rest/v1/places/searchText);
+a photo's `authorAttributions` carry `displayName`, `uri` and `photoUri`
+(https://developers.google.com/maps/documentation/places/web-service/reference/rest/v1/places#AuthorAttribution).
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devkit.fake_places import catalogue
+from devkit.fake_places import billing, catalogue
 from devkit.fake_places.images import PHOTO_SIZE, bomb_png, photo_jpeg
 
 _PLACES = frozenset({"search", "details", "media"})
@@ -26,7 +35,7 @@ FAULTS: dict[str, frozenset[str]] = {  # mode → the endpoints it applies to
     "forbidden": _PLACES,
     "no_results": frozenset({"search"}),
     "foreign_photo_uri": frozenset({"media"}),
-    "hostile_links": frozenset({"details"}),
+    "hostile_links": frozenset({"search", "details"}),
     "bomb_image": frozenset({"image"}),
     "not_image": frozenset({"image"}),
 }
@@ -44,7 +53,8 @@ _PLACE_FIELD_NAMES = (
     "nationalPhoneNumber internationalPhoneNumber regularOpeningHours currentOpeningHours "
     "utcOffsetMinutes editorialSummary reviews plusCode adrFormatAddress postalAddress "
     "iconMaskBaseUri iconBackgroundColor servesBeer servesWine servesVegetarianFood "
-    "reservable takeout delivery dineIn outdoorSeating goodForGroups accessibilityOptions"
+    "reservable takeout delivery dineIn outdoorSeating goodForGroups accessibilityOptions "
+    "attributions"
 )
 PLACE_FIELDS = frozenset(_PLACE_FIELD_NAMES.split())
 _DETAILS = re.compile(r"/v1/places/([A-Za-z0-9_-]+)")
@@ -110,6 +120,16 @@ class FakeApi:
         self._lock = threading.Lock()
         self._fault: Fault | None = None
         self._photos: dict[tuple[str, int], bytes] = {}
+        self._billed: dict[str, int] = {}
+
+    def billed(self) -> dict[str, int]:
+        """Answered Places requests so far, by the SKU Google bills them at."""
+        with self._lock:
+            return dict(self._billed)
+
+    def clear_billed(self) -> None:
+        with self._lock:
+            self._billed.clear()
 
     def set_fault(self, fault: Fault | None) -> None:
         if fault is not None and fault.mode not in FAULTS:
@@ -124,12 +144,16 @@ class FakeApi:
         if route == "/_fake/faults":
             return self._control(request)
         if route == "/v1/places:searchText" and method == "POST":
-            return self._places("search", request, lambda _: _search(request))
+            return self._billing(self._places("search", request, lambda f: _search(request, f)))
         if (media := _MEDIA.fullmatch(route)) and method == "GET":
             place_id, ref = media.groups()
-            return self._places("media", request, lambda f: self._media(place_id, ref, request, f))
+            answer = self._places(
+                "media", request, lambda f: self._media(place_id, ref, request, f)
+            )
+            return self._billing(answer)
         if (details := _DETAILS.fullmatch(route)) and method == "GET":
-            return self._places("details", request, lambda f: _details(details[1], request, f))
+            answer = self._places("details", request, lambda f: _details(details[1], request, f))
+            return self._billing(answer)
         if (image := _IMAGE.fullmatch(route)) and method == "GET":
             return self._image(image[1], request)
         if route == "/search" and method == "GET":
@@ -151,19 +175,28 @@ class FakeApi:
 
     def _places(
         self, endpoint: str, request: Incoming, serve: Callable[[Fault | None], Reply]
-    ) -> Reply:
+    ) -> tuple[Reply, str | None]:
+        """The answer, and the SKU it is billed at (None: not billable)."""
         key = request.headers.get("x-goog-api-key")
         if not key:
             message = "The request is missing a valid API key."
-            return google_error(403, "PERMISSION_DENIED", message)
+            return google_error(403, "PERMISSION_DENIED", message), None
         if key != self.api_key:
             message = "API key not valid. Please pass a valid API key."
-            return google_error(400, "INVALID_ARGUMENT", message)
+            return google_error(400, "INVALID_ARGUMENT", message), None
         fault = self._take_fault(endpoint)
         if fault is not None and fault.mode == "timeout":
             self._stopping.wait(fault.delay)
         reply = _fault_reply(fault) if fault is not None else None
-        return reply if reply is not None else serve(fault)
+        sku = billing.sku_of(endpoint, request.headers.get("x-goog-fieldmask", ""))
+        return (reply, sku) if reply is not None else (serve(fault), sku)
+
+    def _billing(self, answer: tuple[Reply, str | None]) -> Reply:
+        reply, sku = answer
+        if sku is not None and reply.status == 200:
+            with self._lock:
+                self._billed[sku] = self._billed.get(sku, 0) + 1
+        return reply
 
     def _take_fault(self, endpoint: str) -> Fault | None:
         with self._lock:
@@ -211,19 +244,40 @@ class FakeApi:
         return cached
 
 
-def _search(request: Incoming) -> Reply:
+def _search(request: Incoming, fault: Fault | None) -> Reply:
     mask = field_mask(request, prefix="places")
     if isinstance(mask, Reply):
         return mask
     try:
         body = json.loads(request.body)
-        text, limit = str(body["textQuery"]), int(body.get("maxResultCount") or 20)
+        text = str(body["textQuery"])
     except (ValueError, KeyError, TypeError):
         return google_error(400, "INVALID_ARGUMENT", "Invalid JSON payload: textQuery is required.")
-    found = catalogue.search(text)[: max(1, min(limit, 20))]
+    size = page_size(body)
+    if isinstance(size, Reply):
+        return size
+    found = catalogue.search(text)
     if not found:
         return _json(200, {})  # what the real API answers when nothing matches
-    return _json(200, masked({"places": [catalogue.google_place(p) for p in found]}, mask))
+    places = [_shown(catalogue.google_place(place), fault) for place in found[:size]]
+    answer: dict[str, Any] = {"places": places}
+    if len(found) > size:
+        answer["nextPageToken"] = f"page-2-of-{len(found)}"
+    return _json(200, masked(answer, mask))
+
+
+def page_size(body: dict[str, Any]) -> int | Reply:
+    """`pageSize`, or the deprecated `maxResultCount` when it is absent: 0 or none for 20,
+    anything above 20 as 20, a negative number refused."""
+    asked = body.get("pageSize")
+    name = "pageSize"
+    if asked is None:
+        asked, name = body.get("maxResultCount"), "maxResultCount"
+    if asked is None:
+        return 20
+    if not isinstance(asked, int) or isinstance(asked, bool) or asked < 0:
+        return google_error(400, "INVALID_ARGUMENT", f"Invalid value for {name}: {asked!r}.")
+    return min(asked, 20) or 20
 
 
 def _details(place_id: str, request: Incoming, fault: Fault | None) -> Reply:
@@ -233,10 +287,13 @@ def _details(place_id: str, request: Incoming, fault: Fault | None) -> Reply:
     place = catalogue.BY_ID.get(place_id)
     if place is None:
         return google_error(404, "NOT_FOUND", f"Place '{place_id}' not found.")
-    shown = catalogue.google_place(place)
+    return _json(200, masked(_shown(catalogue.google_place(place), fault), mask))
+
+
+def _shown(place: dict[str, Any], fault: Fault | None) -> dict[str, Any]:
     if fault is not None and fault.mode == "hostile_links":
-        shown |= {"websiteUri": HOSTILE_WEBSITE, "googleMapsUri": HOSTILE_MAPS_URI}
-    return _json(200, masked(shown, mask))
+        return place | {"websiteUri": HOSTILE_WEBSITE, "googleMapsUri": HOSTILE_MAPS_URI}
+    return place
 
 
 def nominatim_search(request: Incoming) -> Reply:
@@ -292,7 +349,7 @@ def field_mask(request: Incoming, *, prefix: str | None) -> list[list[str]] | Re
 
 
 def _known_path(path: list[str], prefix: str | None) -> bool:
-    if path == ["*"]:
+    if path == ["*"] or (prefix == "places" and path == ["nextPageToken"]):
         return True
     if prefix is not None:
         if path[0] != prefix:

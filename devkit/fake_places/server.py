@@ -16,9 +16,10 @@ they concern (every one if count is None), after the API key check:
 - rate_limit (429 + Retry-After), server_error (500), timeout (answers after `delay` seconds),
   malformed (200, invalid JSON), forbidden (403): Places search, details and photo media;
 - no_results ({}): Places search; foreign_photo_uri: photo media; hostile_links (a
-  `javascript:` website and a `data:` maps link): Places details;
+  `javascript:` website and a `data:` maps link): Places search and details;
 - bomb_image (a 400-megapixel PNG), not_image (HTML as image/jpeg): the image endpoint.
 Nominatim is never faulted. The server listens on 127.0.0.1 only, on a free port by default.
+`billed()` counts answered Places requests by the SKU Google would bill them at.
 """
 
 from __future__ import annotations
@@ -125,6 +126,13 @@ class FakePlacesServer:
     def clear_requests(self) -> None:
         with self._lock:
             self._log.clear()
+
+    def billed(self) -> dict[str, int]:
+        """Answered Places requests so far, by the SKU Google would bill them at."""
+        return self._api.billed()
+
+    def clear_billed(self) -> None:
+        self._api.clear_billed()
 
     def set_fault(
         self,

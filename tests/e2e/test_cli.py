@@ -48,6 +48,17 @@ def test_parse_reads_standard_input_and_prints_the_fields() -> None:
     assert parsed["party_size"] == 9
 
 
+def test_production_will_not_start_with_the_placeholder_nominatim_contact() -> None:
+    result = tablefor(
+        "migrate",
+        env={"TABLEFOR_ENVIRONMENT": "production", "NOMINATIM_USER_AGENT": ""},
+    )
+
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("tablefor: configuration error: NOMINATIM_USER_AGENT: in production")
+
+
 def test_parse_reads_a_file_and_honours_the_zone(tmp_path: Path) -> None:
     booking = tmp_path / "booking.txt"
     booking.write_text("Table for 2 tomorrow 8:30 pm at Cervejaria Ramiro, Lisbon")

@@ -22,6 +22,8 @@ from core.settings import Settings
 from devkit.fake_places.routes import HOSTILE_MAPS_URI, HOSTILE_WEBSITE
 from workers import publishing
 from workers.deps import Deps, opened_deps
+from workers.og import og_card
+from workers.snapshot import load
 
 # A booking date within the two years ahead an invite may be (api/invite_actions.py).
 NEXT_YEAR = datetime.now(UTC).year + 1
@@ -111,6 +113,38 @@ def restaurant_of(database_url: str, slug: str) -> dict[str, Any]:
         values = cursor.fetchone()
     assert values is not None, f"{slug} has no restaurant"
     return dict(zip(names, values, strict=True))
+
+
+async def test_enriching_a_new_restaurant_costs_one_search_and_one_photo(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, fake_places: Any
+) -> None:
+    slug = await create(api, auth)
+    fake_places.clear_billed()
+
+    html = await enrich_and_publish(deps, slug)
+
+    assert TOIT_ADDRESS in html and "4.5" in html  # the search alone brought it all
+    assert fake_places.billed() == {"text_search_enterprise": 1, "place_details_photos": 1}
+
+
+async def test_the_page_credits_google_maps_and_links_the_photos_author(
+    api: httpx.AsyncClient, auth: dict[str, str], deps: Any, database_url: str
+) -> None:
+    slug = await create(api, auth)
+
+    html = await enrich_and_publish(deps, slug)
+
+    stored = restaurant_of(database_url, slug)
+    assert stored["photo_credit"] == "Asha Rao"
+    assert stored["photo_credit_url"].startswith("https://maps.google.com/maps/contrib/")
+    tree = lxml.html.fromstring(html)
+    [author] = tree.xpath("//figcaption/a")
+    assert (author.text, author.get("href")) == ("Asha Rao", stored["photo_credit_url"])
+    assert [p.text_content() for p in tree.find_class("attribution")] == ["Google Maps"]
+    async with connection(deps.pool) as conn:
+        snapshot = await load(conn, invite_id=(await invite_row(deps, slug)).id)
+    assert snapshot is not None
+    assert og_card(snapshot).credit == "Photo: Asha Rao · Google Maps"  # drawn on the image
 
 
 async def test_script_links_from_the_provider_never_reach_the_page(

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from devkit.fake_places.server import FakePlacesServer
 from workers.providers import google_places
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
+from workers.providers.base import PhotoCredit, PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.google_places import GooglePlaces
 from workers.providers.http import retry_after_seconds
 from workers.providers.images import encode_variants, safe_photo
@@ -34,6 +35,7 @@ def fake() -> Iterator[FakePlacesServer]:
 def fresh(fake: FakePlacesServer) -> Iterator[None]:
     fake.clear_faults()
     fake.clear_requests()
+    fake.clear_billed()
     yield
     fake.clear_faults()
 
@@ -53,22 +55,28 @@ async def nominatim(fake: FakePlacesServer) -> AsyncIterator[Nominatim]:
 
 
 async def look_up(google: GooglePlaces, query: PlaceQuery) -> tuple[PlaceDetails, bytes]:
-    match = choose(query, await google.search(query))
-    assert match is not None
-    details = await google.details(match)
+    """What enrichment asks Google for one restaurant: a search, then its photo."""
+    details = choose(query, await google.search(query))
+    assert details is not None
     return details, await google.photo(details.photo_refs[0], max_width=1440)
 
 
 async def first_photo_ref(google: GooglePlaces) -> str:
     match = choose(TOIT, await google.search(TOIT))
     assert match is not None
-    return (await google.details(match)).photo_refs[0]
+    return match.photo_refs[0]
+
+
+def counted(sku: str, provider: str = "google") -> float:
+    """tablefor_places_requests_total for one SKU, as a scrape reads it."""
+    labels = {"provider": provider, "sku": sku}
+    return REGISTRY.get_sample_value("tablefor_places_requests_total", labels) or 0.0
 
 
 # Google Places: the happy path
 
 
-async def test_search_choose_details_and_photo_find_the_booked_restaurant(
+async def test_one_search_finds_the_booked_restaurant_with_all_the_page_shows(
     google: GooglePlaces,
 ) -> None:
     candidates = await google.search(HAPPY_YARD)
@@ -83,10 +91,23 @@ async def test_search_choose_details_and_photo_find_the_booked_restaurant(
     assert details.maps_uri is not None and details.website == "https://thehappyyard.example"
     assert len(details.photo_refs) == 2
     assert all(ref.startswith(f"places/{details.ref}/photos/") for ref in details.photo_refs)
-    assert details.photo_credits == ("Asha Rao", "Local Guide Dev")
+    assert [credit.name for credit in details.photo_credits if credit] == [
+        "Asha Rao",
+        "Local Guide Dev",
+    ]
     photo = safe_photo(raw)
     assert photo is not None and photo.width == 1440
     assert sorted(encode_variants(photo)) == [480, 960, 1440]
+
+
+async def test_a_photo_credit_keeps_its_authors_profile_link(google: GooglePlaces) -> None:
+    details, _ = await look_up(google, TOIT)
+
+    credit = details.photo_credits[0]
+
+    assert isinstance(credit, PhotoCredit) and credit.name == "Asha Rao"
+    assert credit.url is not None
+    assert credit.url.startswith("https://maps.google.com/maps/contrib/")
 
 
 async def test_the_key_travels_only_in_a_header_to_the_api(
@@ -97,27 +118,51 @@ async def test_the_key_travels_only_in_a_header_to_the_api(
     await look_up(google, TOIT)
 
     requests = fake.requests
-    assert [r.route.split("/")[1] for r in requests] == ["v1", "v1", "v1", "images"]
+    assert [r.route.split("/")[1] for r in requests] == ["v1", "v1", "images"]
     assert all(fake.api_key not in r.path for r in requests)
-    assert [r.headers.get("x-goog-api-key") for r in requests] == [fake.api_key] * 3 + [None]
+    assert [r.headers.get("x-goog-api-key") for r in requests] == [fake.api_key] * 2 + [None]
     assert fake.api_key not in caplog.text
 
 
-async def test_the_field_masks_ask_for_exactly_what_we_use(
+async def test_a_lookup_is_one_enterprise_search_and_one_photo(
     google: GooglePlaces, fake: FakePlacesServer
 ) -> None:
+    before = {sku: counted(sku) for sku in ("text_search_enterprise", "place_details_photos")}
+
     await look_up(google, TOIT)
 
-    search, details, media, _ = fake.requests
+    search, media, _ = fake.requests
     assert search.headers["x-goog-fieldmask"] == (
-        "places.id,places.displayName,places.formattedAddress,places.location,places.types"
-    )
-    assert details.headers["x-goog-fieldmask"] == (
-        "id,displayName,formattedAddress,location,rating,userRatingCount,priceLevel,"
-        "googleMapsUri,websiteUri,photos"
+        "places.id,places.displayName,places.formattedAddress,places.location,places.rating,"
+        "places.userRatingCount,places.priceLevel,places.googleMapsUri,places.websiteUri,"
+        "places.photos"
     )
     assert "x-goog-fieldmask" not in media.headers
     assert media.query == {"maxWidthPx": ["1440"], "skipHttpRedirect": ["true"]}
+    # What the fake says Google bills, and what our metrics count, agree.
+    assert fake.billed() == {"text_search_enterprise": 1, "place_details_photos": 1}
+    assert {sku: counted(sku) - before[sku] for sku in before} == {
+        "text_search_enterprise": 1.0,
+        "place_details_photos": 1.0,
+    }
+
+
+async def test_a_refresh_by_place_id_is_one_place_details_request(
+    google: GooglePlaces, fake: FakePlacesServer
+) -> None:
+    found, _ = await look_up(google, TOIT)
+    fake.clear_requests()
+    fake.clear_billed()
+    before = counted("place_details_enterprise")
+
+    again = await google.place(found.ref)
+
+    assert again == found
+    [request] = fake.requests
+    assert request.route == f"/v1/places/{found.ref}"
+    assert request.headers["x-goog-fieldmask"] == ",".join(google_places.PLACE_FIELDS)
+    assert fake.billed() == {"place_details_enterprise": 1}
+    assert counted("place_details_enterprise") - before == 1.0
 
 
 async def test_the_search_is_biased_towards_a_known_city_and_not_filtered_by_type(
@@ -129,7 +174,7 @@ async def test_the_search_is_biased_towards_a_known_city_and_not_filtered_by_typ
     known, unknown = (json.loads(r.body) for r in fake.requests)
     assert known == {
         "textQuery": "Toit, Indiranagar, Bangalore",
-        "maxResultCount": 5,
+        "pageSize": 5,
         "languageCode": "en",
         "locationBias": {
             "circle": {"center": {"latitude": 12.9716, "longitude": 77.5946}, "radius": 30000.0}
@@ -236,17 +281,18 @@ async def test_a_photo_uri_on_a_foreign_host_is_refused(
     assert not [r for r in fake.requests if r.route.startswith("/images/")]
 
 
-async def test_script_links_in_place_details_are_dropped(
+async def test_script_links_in_search_results_and_place_details_are_dropped(
     google: GooglePlaces, fake: FakePlacesServer
 ) -> None:
     fake.set_fault("hostile_links")
 
     details, _ = await look_up(google, HAPPY_YARD)
+    again = await google.place(details.ref)
 
-    sent = [r for r in fake.requests if r.route.startswith("/v1/places/ChIJ")]
-    assert sent and details.name == "The Happy Yard"
-    assert (details.website, details.maps_uri) == (None, None)
-    assert details.address is not None and len(details.photo_refs) == 2  # the rest is kept
+    assert details.name == "The Happy Yard"
+    for place in (details, again):
+        assert (place.website, place.maps_uri) == (None, None)
+        assert place.address is not None and len(place.photo_refs) == 2  # the rest is kept
 
 
 @pytest.mark.parametrize(
@@ -353,13 +399,39 @@ async def google_id(http: httpx.AsyncClient, fake: FakePlacesServer) -> str:
     return str(found.json()["places"][0]["id"])
 
 
+async def test_the_fake_pages_text_search_as_documented(fake: FakePlacesServer) -> None:
+    """pageSize wins over the deprecated maxResultCount; more results give a page token."""
+    headers = {"X-Goog-Api-Key": fake.api_key, "X-Goog-FieldMask": "places.id,nextPageToken"}
+    async with httpx.AsyncClient(base_url=fake.base_url) as http:
+
+        async def search(**paging: object) -> httpx.Response:
+            body = {"textQuery": "Farzi Cafe", **paging}  # two restaurants of that name
+            return await http.post("/v1/places:searchText", json=body, headers=headers)
+
+        one = (await search(pageSize=1)).json()
+        both_given = (await search(pageSize=1, maxResultCount=5)).json()
+        deprecated = (await search(maxResultCount=1)).json()
+        default = (await search()).json()
+        too_many = (await search(pageSize=50)).json()
+        negative = await search(pageSize=-1)
+
+    assert len(one["places"]) == 1 and one["nextPageToken"]
+    assert len(both_given["places"]) == 1
+    assert len(deprecated["places"]) == 1
+    assert len(default["places"]) == 2 and "nextPageToken" not in default
+    assert len(too_many["places"]) == 2
+    assert negative.status_code == 400
+    assert negative.json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
 async def test_the_fake_answers_unknown_places_with_not_found(
     google: GooglePlaces, fake: FakePlacesServer
 ) -> None:
     with pytest.raises(ProviderError, match="404 NOT_FOUND") as raised:
-        await google.details(Candidate(provider="google", ref="ChIJunknown", name="Nowhere"))
+        await google.place("ChIJunknown")
 
     assert not raised.value.retryable
+    assert fake.billed() == {}  # an error is not billed
 
 
 async def test_the_fake_redirects_photo_media_unless_asked_not_to(
@@ -391,10 +463,9 @@ async def test_nominatim_finds_the_booked_restaurant_with_coordinates(
     assert match is not None and match.name == "Toit"
     assert (match.latitude, match.longitude) == (12.9791, 77.6408)
     assert match.ref.startswith("node/")
-    details = await nominatim.details(match)
-    assert details.maps_uri == f"https://www.openstreetmap.org/{match.ref}"
-    assert details.address is not None and "Indiranagar" in details.address
-    assert len(fake.requests) == 1  # details needs no second request
+    assert match.maps_uri == f"https://www.openstreetmap.org/{match.ref}"
+    assert match.address is not None and "Indiranagar" in match.address
+    assert len(fake.requests) == 1
     assert fake.requests[0].query == {
         "q": ["Toit, Indiranagar, Bangalore"],
         "format": ["jsonv2"],

@@ -9,7 +9,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from core.errors import RateLimited
-from core.ratelimit import RateLimiter
+from core.ratelimit import RateLimiter, SharedLimitUnavailable
 from core.settings import RateLimit
 from tests.conftest import ServiceUrls
 
@@ -41,3 +41,20 @@ async def test_several_budgets_are_charged_together_or_not_at_all(limiter: RateL
 
     # The refused request charged nothing: the IP's budget still has 9 of 10.
     assert (await limiter.check("create:ip", "9.9.9.9", ip)).remaining == 8
+
+
+async def test_without_redis_a_budget_counts_per_process_but_a_shared_one_lets_nobody_go() -> None:
+    """Invite creation must survive a Redis outage; Nominatim's one request a second for the
+    whole application must not become one a second per process."""
+    unreachable = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    limiter = RateLimiter(unreachable, prefix="test-rl-down")
+    rule = RateLimit(limit=1, window=1)
+    try:
+        local = await limiter.check("create:ip", "1.2.3.4", rule)
+        with pytest.raises(SharedLimitUnavailable) as paused:
+            await limiter.wait_turn("provider", "nominatim", rule, shared_only=True)
+    finally:
+        await unreachable.aclose()
+
+    assert local.allowed
+    assert paused.value.retry_after > 0

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from renderer.model import (
+    GOOGLE_MAPS,
     Answer,
     Invite,
     Links,
@@ -39,6 +40,7 @@ PHOTO = Photo(
     width=1440,
     height=1080,
     credit="Asha Rao",
+    credit_url="https://maps.google.com/maps/contrib/1029384756",
 )
 
 
@@ -58,6 +60,7 @@ def make_restaurant(**changes: Any) -> Restaurant:
         "price_level": "PRICE_LEVEL_EXPENSIVE",
         "maps_uri": "https://maps.google.com/?cid=1",
         "photo": PHOTO,
+        "source": GOOGLE_MAPS,
     }
     return Restaurant(**(fields | changes))
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 
 from renderer.ics import render_ics
+from renderer.model import OPENSTREETMAP
 from tests.support.invites import LINKS, make_invite, make_restaurant
 
 
@@ -80,3 +81,22 @@ def test_typed_text_is_escaped_as_ical_requires() -> None:
     assert b"SUMMARY:Dinner\\; drinks\\, and more" in ics
     assert str(event_of(ics)["summary"]) == "Dinner; drinks, and more"
     assert "line one\nline two" in str(event_of(ics)["description"])
+
+
+def test_a_providers_address_and_coordinates_carry_its_credit() -> None:
+    google = make_restaurant(latitude=12.9791, longitude=77.6408)
+    osm = make_restaurant(source=OPENSTREETMAP, rating=None, photo=None)
+    words_only = make_restaurant(address=None, source=None)
+
+    described = {
+        name: str(
+            event_of(render_ics(make_invite(restaurant=r), page_url=LINKS.page))["description"]
+        )
+        for name, r in (("google", google), ("osm", osm), ("words", words_only))
+    }
+
+    assert described["google"].endswith("\nPlace details: Google Maps")
+    assert described["osm"].endswith(
+        "\nPlace details © OpenStreetMap contributors (https://www.openstreetmap.org/copyright)"
+    )
+    assert "Google Maps" not in described["words"] and "OpenStreetMap" not in described["words"]

@@ -587,3 +587,62 @@ def test_the_name_box_stays_inside_the_safe_area_for_extreme_names(fonts: FontSe
 
 def _text(runs: tuple[TextRun, ...]) -> str:
     return "".join(run.text for run in runs)
+
+
+# --- the photo's credit ------------------------------------------------------------------------
+
+CREDIT = "Photo: Asha Rao · Google Maps"
+# Inside the hairline frame (inset 22 px), below the bottom row of the safe area.
+CREDIT_ZONE: Box = (SAFE_BOX[0], SAFE_BOX[3], SAFE_BOX[2], HEIGHT - 24)
+
+
+def test_the_photo_credit_is_drawn_small_right_aligned_under_the_bottom_row(
+    fonts: FontSet,
+) -> None:
+    layout = layout_card(make_card(credit=CREDIT), fonts)
+
+    [credit] = layout.placed("credit")
+    assert _text(credit.runs) == CREDIT
+    assert _inside(credit.box, CREDIT_ZONE)
+    assert SAFE_BOX[2] - credit.box[2] <= 3  # flush with the brand's right edge
+    assert not any(
+        _overlap(credit.box, other) for other in _ink_boxes(layout) if other != credit.box
+    )
+    assert layout_card(make_card(), fonts).placed("credit") == []
+
+
+def test_a_long_credit_is_cut_to_half_the_card(fonts: FontSet) -> None:
+    long_credit = "Photo: " + "Very Long Photographer Name " * 8 + "· Google Maps"
+
+    [credit] = layout_card(make_card(credit=long_credit), fonts).placed("credit")
+
+    assert _text(credit.runs).endswith("…")
+    assert credit.box[2] - credit.box[0] <= (SAFE_BOX[2] - SAFE_BOX[0]) / 2
+    assert _inside(credit.box, CREDIT_ZONE)
+
+
+def test_the_credit_changes_only_the_bottom_of_the_image(fonts: FontSet, background: bytes) -> None:
+    plain = _decoded(render_og_image(make_card(), fonts=fonts, background=background))
+    credited_bytes = render_og_image(make_card(credit=CREDIT), fonts=fonts, background=background)
+    credited = _decoded(credited_bytes)
+
+    changed = ImageChops.difference(plain, credited).getbbox()
+
+    assert changed is not None and len(credited_bytes) <= MAX_BYTES
+    assert changed[1] >= SAFE_BOX[3] - 16  # JPEG blocks reach a little above the ink
+    assert changed[2] >= SAFE_BOX[2] - 16  # it sits at the right
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(credit=names, locality=names, party=names)
+def test_any_credit_stays_in_its_zone_apart_from_the_rest(
+    fonts: FontSet, credit: str, locality: str, party: str
+) -> None:
+    layout = layout_card(make_card(credit=credit, locality=locality, party=party), fonts)
+
+    for placed in layout.placed("credit"):
+        assert _inside(placed.box, CREDIT_ZONE)
+        others = [text.box for text in layout.texts if text.role != "credit"]
+        assert not any(_overlap(placed.box, other) for other in others)

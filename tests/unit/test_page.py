@@ -10,13 +10,16 @@ from html.parser import HTMLParser
 
 import extruct
 import lxml.html
+import msgspec
 import pytest
 
 from renderer import words
 from renderer.fallback_image import PALETTES, Palette, design_for
 from renderer.model import (
+    OPENSTREETMAP,
     Answer,
     Invite,
+    Photo,
     Restaurant,
 )
 from renderer.not_found import render_not_found
@@ -24,6 +27,7 @@ from renderer.page import Templates, design_css, render_page
 from tests.support.invites import (
     LINKS,
     OG,
+    PHOTO,
     PUBLIC,
     SITE,
     SLUG,
@@ -193,6 +197,85 @@ def test_the_form_posts_the_fields_the_api_reads(templates: Templates) -> None:
     assert [r.get("value") for r in form.inputs["response"]] == ["IN", "MAYBE", "OUT"]
 
 
+# --- attribution ------------------------------------------------------------------------------
+
+
+def test_google_places_data_without_a_google_map_carries_the_google_maps_attribution(
+    templates: Templates,
+) -> None:
+    place = lxml.html.fromstring(render(templates)).find_class("card-place")[0]
+
+    [credit] = place.find_class("attribution")
+    [text] = credit.xpath("span")
+    # The text as Google writes it, untranslated, right under the facts it credits.
+    assert (text.text, text.get("translate")) == ("Google Maps", "no")
+    facts = place.find_class("facts")[0]
+    assert facts.getparent() is credit.getparent()
+    assert list(credit.getparent()).index(credit) > list(facts.getparent()).index(facts)
+
+
+def test_only_the_creators_words_carry_no_attribution(templates: Templates) -> None:
+    words_only = Restaurant(name="Toit", area="Indiranagar", city="Bengaluru", source=None)
+    nothing_shown = make_restaurant(
+        address=None,
+        rating=None,
+        rating_count=None,
+        price_level=None,
+        maps_uri=None,
+        photo=None,
+    )
+
+    for restaurant in (words_only, nothing_shown):
+        html = render(templates, make_invite(restaurant=restaurant))
+        assert "attribution" not in html.split("</style>")[1]
+        assert "Google Maps" not in html and "OpenStreetMap" not in html
+
+
+def test_a_photo_credit_names_its_author_and_links_to_their_profile(
+    templates: Templates,
+) -> None:
+    caption = lxml.html.fromstring(render(templates)).xpath("//figcaption")[0]
+
+    [link] = caption.xpath("a")
+    assert caption.text_content() == "Photo: Asha Rao"
+    assert link.get("href") == "https://maps.google.com/maps/contrib/1029384756"
+    assert link.get("rel") == "noopener noreferrer nofollow"
+
+
+@pytest.mark.parametrize("credit_url", [None, "javascript:alert(1)", "//maps.google.com/x"])
+def test_a_photo_credit_without_an_http_profile_link_is_the_name_alone(
+    templates: Templates, credit_url: str | None
+) -> None:
+    photo = Photo(sources=PHOTO.sources, width=1440, height=1080, credit="Asha Rao")
+    photo = msgspec.structs.replace(photo, credit_url=credit_url)
+    invite = make_invite(restaurant=make_restaurant(photo=photo))
+
+    caption = lxml.html.fromstring(render(templates, invite)).xpath("//figcaption")[0]
+
+    assert caption.text_content() == "Photo: Asha Rao" and caption.xpath("a") == []
+
+
+def test_openstreetmap_data_carries_its_contributors_credit_linked_to_the_copyright_page(
+    templates: Templates,
+) -> None:
+    osm = Restaurant(
+        name="Toit",
+        area="Indiranagar",
+        city="Bengaluru",
+        address="Toit, 100 Feet Road, Indiranagar, Bengaluru, Karnataka, 560038, India",
+        maps_uri="https://www.openstreetmap.org/node/1",
+        source=OPENSTREETMAP,
+    )
+
+    html = render(templates, make_invite(restaurant=osm))
+    [credit] = lxml.html.fromstring(html).find_class("attribution")
+
+    assert " ".join(credit.text_content().split()) == "© OpenStreetMap contributors"
+    [link] = credit.xpath("a")
+    assert link.get("href") == "https://www.openstreetmap.org/copyright"
+    assert "Google Maps" not in html
+
+
 # --- safety -----------------------------------------------------------------------------------
 
 
@@ -232,7 +315,9 @@ def test_only_http_links_from_a_provider_become_hrefs(
 
     assert all(href.startswith(("https://", "http://", "/", "#")) for href in hrefs)
     assert "Website" not in [a.text_content() for a in lxml.html.fromstring(html).xpath("//a")]
-    maps = [href for href in hrefs if "maps" in href]
+    maps = [
+        a.get("href") for a in lxml.html.fromstring(html).xpath("//a") if "Maps" in a.text_content()
+    ]
     assert maps == [
         "https://www.google.com/maps/search/?api=1&query=Toit%2C+Indiranagar%2C+Bengaluru"
     ]

@@ -125,3 +125,35 @@ def test_bad_cloudflare_purge_settings_name_the_variable(
 ) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env({**SERVICES, name: value})
+
+
+PRODUCTION = {**SERVICES, "TABLEFOR_ENVIRONMENT": "production"}
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        None,  # the default, with its placeholder contact
+        "Tablefor/0.1 (invite pages; ops@tablefor.invalid)",
+        "AshaInvites/1.0 (ops@example.com)",
+        "AshaInvites/1.0 (https://invites.example)",
+    ],
+)
+def test_production_refuses_nominatim_without_a_real_contact(user_agent: str | None) -> None:
+    environ = PRODUCTION | ({"NOMINATIM_USER_AGENT": user_agent} if user_agent else {})
+    with pytest.raises(SettingsError) as caught:
+        Settings.from_env(environ)
+    assert caught.value.detail.startswith("NOMINATIM_USER_AGENT: in production")
+    assert "\n" not in caught.value.detail
+
+
+def test_production_takes_a_real_contact_or_nominatim_off() -> None:
+    real = "AshaInvites/1.0 (ops@asha-invites.in)"
+    with_contact = Settings.from_env(PRODUCTION | {"NOMINATIM_USER_AGENT": real})
+    disabled = Settings.from_env(PRODUCTION | {"TABLEFOR_NOMINATIM_DISABLED": "true"})
+    development = Settings.from_env(SERVICES)  # the placeholder is fine away from production
+
+    assert with_contact.places.nominatim_user_agent == real
+    assert disabled.places.nominatim_base_url is None
+    assert "tablefor.invalid" in development.places.nominatim_user_agent
+    assert with_contact.observability.environment == "production"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import timedelta
+from typing import ClassVar, Protocol
 
 import msgspec
 
@@ -14,7 +15,7 @@ class PlaceQuery(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Candidate(msgspec.Struct, frozen=True, kw_only=True):
-    """One search result, before details are fetched."""
+    """What matching looks at: a place's name and address (workers/providers/matching.py)."""
 
     provider: str  # "google" | "nominatim"
     ref: str  # the provider's own id, e.g. a Google place id or "node/123" for OSM
@@ -24,20 +25,23 @@ class Candidate(msgspec.Struct, frozen=True, kw_only=True):
     longitude: float | None = None
 
 
-class PlaceDetails(msgspec.Struct, frozen=True, kw_only=True):
-    provider: str
-    ref: str
+class PhotoCredit(msgspec.Struct, frozen=True, kw_only=True):
+    """A photo's author, as the provider names them, and their profile page if it gives one."""
+
     name: str
-    address: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
+    url: str | None = None  # http(s) only (renderer.links.web_link)
+
+
+class PlaceDetails(Candidate, frozen=True, kw_only=True):
+    """Everything the page shows of a place, as one search result or one lookup by id."""
+
     rating: float | None = None
     rating_count: int | None = None
     price_level: str | None = None  # Google's enum names, e.g. "PRICE_LEVEL_MODERATE"
     maps_uri: str | None = None
     website: str | None = None
     photo_refs: tuple[str, ...] = ()  # provider photo names, best first
-    photo_credits: tuple[str, ...] = ()  # author attributions, same order
+    photo_credits: tuple[PhotoCredit | None, ...] = ()  # the same length and order
 
 
 class ProviderError(Exception):
@@ -54,10 +58,17 @@ class ProviderError(Exception):
 
 class Provider(Protocol):
     name: str
+    # How long what it returned may be kept and shown, from the moment it was fetched (None: no
+    # limit); workers/expiry.py refreshes or removes it before then.
+    keep_for: ClassVar[timedelta | None]
 
-    async def search(self, query: PlaceQuery) -> list[Candidate]: ...
+    async def search(self, query: PlaceQuery) -> list[PlaceDetails]:
+        """The places matching the query, each with everything the page shows: one request."""
+        ...
 
-    async def details(self, candidate: Candidate) -> PlaceDetails: ...
+    async def place(self, ref: str) -> PlaceDetails:
+        """One place again, by the provider's own id (a refresh of what we showed)."""
+        ...
 
     async def photo(self, photo_ref: str, *, max_width: int) -> bytes:
         """Raw image bytes from the provider's own host only, at most a few MB."""

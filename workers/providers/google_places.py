@@ -1,23 +1,34 @@
 """Google Places API (New): text search, place details and photos, with field masks.
 
-We ask only for the fields we use (the field mask decides what Google bills), send the key in a
-header and never in a URL, fetch photos only from Google's own image host, and keep website and
-maps links only when they are http(s). Retries are the
-caller's: errors say whether a retry can help (`ProviderError.retryable`).
+A lookup is one Text Search (New) that asks for every field the page shows, billed at the
+Text Search Enterprise SKU (rating, userRatingCount, priceLevel and websiteUri put it there;
+workers/providers/google_billing.py), then one Place Photos (New) request. That replaces a Pro
+search followed by an Enterprise Place Details. A refresh of a place we show asks Place Details
+(New) by its id, with the same fields, billed at Place Details Enterprise, which costs less than
+a search. The search asks for `pageSize` results: `maxResultCount` is deprecated
+(https://developers.google.com/maps/documentation/places/web-service/reference/rest/v1/places/searchText).
+
+The key travels in a header and never in a URL, photos come only from Google's own image host,
+and website, maps and photo-author links are kept only when they are http(s). What Google
+returns may be kept for at most 30 days (KEEP_FOR; workers/expiry.py). Retries are the caller's:
+errors say whether a retry can help (`ProviderError.retryable`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, TypeVar
+from datetime import timedelta
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 import msgspec
 
+from core.metrics import PLACES_REQUESTS
 from core.parsing.cities import canonical_city
 from renderer.links import web_link
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
+from workers.providers import google_billing
+from workers.providers.base import PhotoCredit, PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.http import (
     DEADLINE_FACTOR,
     decode,
@@ -28,14 +39,10 @@ from workers.providers.http import (
 
 PROVIDER = "google"
 BASE_URL = "https://places.googleapis.com"
-SEARCH_FIELDS = (
-    "places.id",
-    "places.displayName",
-    "places.formattedAddress",
-    "places.location",
-    "places.types",
-)
-DETAILS_FIELDS = (
+# What the page shows, and nothing more: the name and address (matching, the card), location
+# (the calendar file's GEO), rating, rating count and price (the card's facts), the Google Maps
+# and website links, and photos with their authors.
+PLACE_FIELDS = (
     "id",
     "displayName",
     "formattedAddress",
@@ -47,7 +54,14 @@ DETAILS_FIELDS = (
     "websiteUri",
     "photos",
 )
-MAX_RESULTS = 5
+SEARCH_FIELDS = tuple(f"places.{field}" for field in PLACE_FIELDS)
+DETAILS_FIELDS = PLACE_FIELDS
+SEARCH_SKU = google_billing.sku(google_billing.TEXT_SEARCH, SEARCH_FIELDS)
+DETAILS_SKU = google_billing.sku(google_billing.PLACE_DETAILS, DETAILS_FIELDS)
+PAGE_SIZE = 5  # candidates to choose from; one page is one request, whatever its size
+# Google Maps Platform Service Specific Terms (Places API): content other than place IDs is not
+# cached beyond what the terms allow; we keep it 30 days from the fetch at most.
+KEEP_FOR = timedelta(days=30)
 BIAS_RADIUS_M = 30_000.0
 PHOTOS_KEPT = 2
 MAX_PHOTO_BYTES = 8_000_000
@@ -100,6 +114,7 @@ class _LatLng(msgspec.Struct):
 
 class _Author(msgspec.Struct, rename="camel"):
     display_name: str | None = None
+    uri: str | None = None  # the author's Google Maps profile
 
 
 class _Photo(msgspec.Struct, rename="camel"):
@@ -139,6 +154,7 @@ class _ErrorBody(msgspec.Struct):
 
 class GooglePlaces:
     name = PROVIDER
+    keep_for: ClassVar[timedelta | None] = KEEP_FOR
 
     def __init__(
         self,
@@ -163,23 +179,32 @@ class GooglePlaces:
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._owns_client = client is None
 
-    async def search(self, query: PlaceQuery) -> list[Candidate]:
+    async def search(self, query: PlaceQuery) -> list[PlaceDetails]:
         body = await self._call(
-            "POST", "/v1/places:searchText", _SearchResponse, SEARCH_FIELDS, json=search_body(query)
+            "POST",
+            "/v1/places:searchText",
+            _SearchResponse,
+            SEARCH_SKU,
+            SEARCH_FIELDS,
+            json=search_body(query),
         )
-        return [candidate for place in body.places if (candidate := _candidate(place))]
+        return [details for place in body.places if (details := _details(place))]
 
-    async def details(self, candidate: Candidate) -> PlaceDetails:
-        if candidate.provider != PROVIDER or not _PLACE_ID.fullmatch(candidate.ref):
+    async def place(self, ref: str) -> PlaceDetails:
+        if not _PLACE_ID.fullmatch(ref):
             raise ProviderError(PROVIDER, "not a Google place id", retryable=False)
         place = await self._call(
             "GET",
-            f"/v1/places/{candidate.ref}",
+            f"/v1/places/{ref}",
             _Place,
+            DETAILS_SKU,
             DETAILS_FIELDS,
             params={"languageCode": "en"},
         )
-        return _details(place, fallback_name=candidate.name)
+        details = _details(place)
+        if details is None:
+            raise ProviderError(PROVIDER, "the place has no name", retryable=False)
+        return details
 
     async def photo(self, photo_ref: str, *, max_width: int) -> bytes:
         if not _PHOTO_NAME.fullmatch(photo_ref):
@@ -189,6 +214,7 @@ class GooglePlaces:
             "GET",
             f"/v1/{photo_ref}/media",
             _PhotoMedia,
+            google_billing.PLACE_DETAILS_PHOTOS,
             params={"maxWidthPx": str(width), "skipHttpRedirect": "true"},
         )
         return await self._download(self._image_url(media.photo_uri))
@@ -202,6 +228,7 @@ class GooglePlaces:
         method: str,
         path: str,
         into: type[_Response],
+        sku: str,
         fields: tuple[str, ...] = (),
         *,
         params: dict[str, str] | None = None,
@@ -219,6 +246,7 @@ class GooglePlaces:
             response = await self._client.send(request, follow_redirects=False)
         if response.status_code != httpx.codes.OK:
             raise error_for_status(PROVIDER, response, self._redacted(_reason(response.content)))
+        PLACES_REQUESTS.labels(PROVIDER, sku).inc()  # answered: billed
         return decode(PROVIDER, response.content, into)
 
     def _headers(self, fields: tuple[str, ...]) -> dict[str, str]:
@@ -271,7 +299,7 @@ def search_body(query: PlaceQuery) -> dict[str, Any]:
     """The searchText body. No includedType: "restaurant" would drop cafes, bars and pubs."""
     body: dict[str, Any] = {
         "textQuery": ", ".join(part for part in (query.name, query.area, query.city) if part),
-        "maxResultCount": MAX_RESULTS,
+        "pageSize": PAGE_SIZE,
         "languageCode": "en",
     }
     centre = city_centre(query.city)
@@ -291,25 +319,14 @@ def city_centre(city: str | None) -> tuple[float, float] | None:
     return CITY_CENTRES.get(canonical) if canonical else None
 
 
-def _candidate(place: _Place) -> Candidate | None:
+def _details(place: _Place) -> PlaceDetails | None:
     if place.display_name is None or not place.display_name.text:
         return None
-    return Candidate(
-        provider=PROVIDER,
-        ref=place.id,
-        name=place.display_name.text,
-        address=place.formatted_address,
-        latitude=place.location.latitude if place.location else None,
-        longitude=place.location.longitude if place.location else None,
-    )
-
-
-def _details(place: _Place, *, fallback_name: str) -> PlaceDetails:
     photos = [photo for photo in place.photos if _PHOTO_NAME.fullmatch(photo.name)][:PHOTOS_KEPT]
     return PlaceDetails(
         provider=PROVIDER,
         ref=place.id,
-        name=place.display_name.text if place.display_name else fallback_name,
+        name=place.display_name.text,
         address=place.formatted_address,
         latitude=place.location.latitude if place.location else None,
         longitude=place.location.longitude if place.location else None,
@@ -319,14 +336,16 @@ def _details(place: _Place, *, fallback_name: str) -> PlaceDetails:
         maps_uri=web_link(place.google_maps_uri),
         website=web_link(place.website_uri),
         photo_refs=tuple(photo.name for photo in photos),
-        # Same length as photo_refs so the two stay paired; "" when Google names no author.
-        photo_credits=tuple(_credit(photo) for photo in photos),
+        photo_credits=tuple(_credit(photo) for photo in photos),  # paired with photo_refs
     )
 
 
-def _credit(photo: _Photo) -> str:
-    authors = [author.display_name for author in photo.author_attributions if author.display_name]
-    return authors[0] if authors else ""
+def _credit(photo: _Photo) -> PhotoCredit | None:
+    """The first named author, with their profile link when Google gives an http(s) one."""
+    for author in photo.author_attributions:
+        if author.display_name:
+            return PhotoCredit(name=author.display_name, url=web_link(author.uri))
+    return None
 
 
 def _reason(body: bytes) -> str:

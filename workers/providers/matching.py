@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
+from typing import TypeVar
 
 from core.parsing.cities import canonical_city, trailing_city
 from workers.providers.base import Candidate, PlaceQuery
@@ -28,8 +29,10 @@ THRESHOLD = 0.7
 MIN_NAME = 0.5
 CONTAINED = 0.85  # every word of the booked name appears in a longer listed name
 
+_Found = TypeVar("_Found", bound=Candidate)
 
-def choose(query: PlaceQuery, candidates: list[Candidate]) -> Candidate | None:
+
+def choose(query: PlaceQuery, candidates: Sequence[_Found]) -> _Found | None:
     """The best-scoring candidate, if it scores well enough; otherwise None."""
     scores = [score(query, candidate) for candidate in candidates]
     if not scores:

@@ -1,9 +1,16 @@
 """OpenStreetMap's Nominatim: the keyless fallback for a restaurant's address and coordinates.
 
-The public service's usage policy asks for a User-Agent that identifies the application and at
-most one request per second. This client spaces its own requests (one at a time, `min_interval`
-after the previous one ended), but that holds only within one process: several workers must
-share a limit, which the caller does with the Redis limiter (workers/providers/setup.py).
+The public service's usage policy (https://operations.osmfoundation.org/policies/nominatim/)
+asks for a User-Agent that identifies the application and at most one request per second for
+the whole application. This client spaces its own requests (one at a time, `min_interval` after
+the previous one ended), but that holds only within one process: the workers share the limit
+through the Redis limiter, and pause while it is unreachable (workers/providers/setup.py).
+Production refuses the placeholder contact in the User-Agent (core/settings.py).
+
+A result names its OpenStreetMap object (`osm_type`, `osm_id`) only when it has one: the server
+leaves them out of some results ("Place Output", https://nominatim.org/release-docs/latest/api/Output/).
+Such a result is still a place: it is known by Nominatim's own `place_id` and linked on the map
+by its coordinates.
 """
 
 from __future__ import annotations
@@ -11,11 +18,14 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from datetime import timedelta
+from typing import ClassVar
 
 import httpx
 import msgspec
 
-from workers.providers.base import Candidate, PlaceDetails, PlaceQuery, ProviderError
+from core.metrics import PLACES_REQUESTS
+from workers.providers.base import PlaceDetails, PlaceQuery, ProviderError
 from workers.providers.http import (
     DEADLINE_FACTOR,
     decode,
@@ -26,20 +36,25 @@ from workers.providers.http import (
 PROVIDER = "nominatim"
 BASE_URL = "https://nominatim.openstreetmap.org"
 MAX_RESULTS = 5
+MAP_URL = "https://www.openstreetmap.org/"
 _REF = re.compile(r"(node|way|relation)/[0-9]{1,20}")
 
 
 class _Place(msgspec.Struct):
-    osm_type: str
-    osm_id: int
     lat: str  # jsonv2 gives coordinates as strings
     lon: str
     display_name: str
     name: str | None = None
+    osm_type: str | None = None  # absent when the result has no OSM object
+    osm_id: int | str | None = None  # a number, or a string in some versions' output
+    place_id: int | str | None = None  # the server's own id: not stable across servers
 
 
 class Nominatim:
     name = PROVIDER
+    # OpenStreetMap data is open (ODbL): it may be kept, with attribution, and the usage policy
+    # asks clients to cache results rather than ask again.
+    keep_for: ClassVar[timedelta | None] = None
 
     def __init__(
         self,
@@ -62,27 +77,16 @@ class Nominatim:
         self._client = client or httpx.AsyncClient(follow_redirects=False)
         self._owns_client = client is None
 
-    async def search(self, query: PlaceQuery) -> list[Candidate]:
+    async def search(self, query: PlaceQuery) -> list[PlaceDetails]:
+        """Everything Nominatim knows comes with the search: one request."""
         text = ", ".join(part for part in (query.name, query.area, query.city) if part)
         params = {"q": text, "format": "jsonv2", "limit": str(MAX_RESULTS), "addressdetails": "1"}
         body = await self._get("/search", params)
         places = decode(PROVIDER, body, list[_Place])
-        return [candidate for place in places if (candidate := _candidate(place))]
+        return [details for place in places if (details := _details(place))]
 
-    async def details(self, candidate: Candidate) -> PlaceDetails:
-        """Everything Nominatim knows came with the search: no second request."""
-        maps_uri = None
-        if _REF.fullmatch(candidate.ref):
-            maps_uri = f"https://www.openstreetmap.org/{candidate.ref}"
-        return PlaceDetails(
-            provider=PROVIDER,
-            ref=candidate.ref,
-            name=candidate.name,
-            address=candidate.address,
-            latitude=candidate.latitude,
-            longitude=candidate.longitude,
-            maps_uri=maps_uri,
-        )
+    async def place(self, ref: str) -> PlaceDetails:
+        raise ProviderError(PROVIDER, "OpenStreetMap data needs no refresh", retryable=False)
 
     async def photo(self, photo_ref: str, *, max_width: int) -> bytes:
         raise ProviderError(PROVIDER, "OpenStreetMap has no photos", retryable=False)
@@ -110,20 +114,29 @@ class Nominatim:
                 self._next_at = time.monotonic() + self._min_interval
         if response.status_code != httpx.codes.OK:
             raise error_for_status(PROVIDER, response, "")
+        PLACES_REQUESTS.labels(PROVIDER, "search").inc()
         return response.content
 
 
-def _candidate(place: _Place) -> Candidate | None:
+def _details(place: _Place) -> PlaceDetails | None:
     name = place.name or place.display_name.split(",")[0].strip()
     if not name:
         return None
-    return Candidate(
+    latitude, longitude = _coordinate(place.lat), _coordinate(place.lon)
+    osm_object = f"{place.osm_type}/{place.osm_id}"
+    if _REF.fullmatch(osm_object):
+        ref, maps_uri = osm_object, f"https://www.openstreetmap.org/{osm_object}"
+    else:
+        ref = f"place/{place.place_id}" if place.place_id else f"at/{latitude},{longitude}"
+        maps_uri = f"{MAP_URL}?mlat={latitude}&mlon={longitude}#map=18/{latitude}/{longitude}"
+    return PlaceDetails(
         provider=PROVIDER,
-        ref=f"{place.osm_type}/{place.osm_id}",
+        ref=ref,
         name=name,
         address=place.display_name,
-        latitude=_coordinate(place.lat),
-        longitude=_coordinate(place.lon),
+        latitude=latitude,
+        longitude=longitude,
+        maps_uri=maps_uri,
     )
 
 

@@ -9,7 +9,9 @@ from workers.providers.nominatim import Nominatim
 
 # Google's default quota is 600 requests a minute per method; stay well inside it.
 GOOGLE_RATE = RateLimit(limit=5, window=1)
-# Nominatim's usage policy: at most one request per second, for all our workers together.
+# Nominatim's usage policy (https://operations.osmfoundation.org/policies/nominatim/): an
+# absolute maximum of one request per second, for the whole application: every worker process
+# together, and none at all while the shared limiter cannot be asked.
 NOMINATIM_RATE = RateLimit(limit=1, window=1)
 
 
@@ -26,5 +28,5 @@ def provider_slots(settings: PlacesSettings) -> list[ProviderSlot]:
             user_agent=settings.nominatim_user_agent,
             timeout=settings.timeout,
         )
-        slots.append(ProviderSlot(nominatim, NOMINATIM_RATE))
+        slots.append(ProviderSlot(nominatim, NOMINATIM_RATE, shared_only=True))
     return slots
